@@ -1,0 +1,108 @@
+package org.openvoip.p2pp.wire;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * An immutable octet string: peer-IDs, resource-IDs, certificates, signatures, opaque values.
+ *
+ * <p>Equality, hashing and ordering are by content (unsigned lexicographic), so IDs work as map keys
+ * and records holding them compare by value.
+ */
+public final class Bytes implements Comparable<Bytes> {
+  private static final HexFormat HEX = HexFormat.of();
+  public static final Bytes EMPTY = new Bytes(new byte[0]);
+
+  private final byte[] data;
+
+  private Bytes(byte[] data) {
+    this.data = data;
+  }
+
+  /** Copies {@code data}. */
+  public static Bytes of(byte... data) {
+    return data.length == 0 ? EMPTY : new Bytes(data.clone());
+  }
+
+  /** Copies {@code len} bytes of {@code data} from {@code off}. */
+  public static Bytes copyOf(byte[] data, int off, int len) {
+    return len == 0 ? EMPTY : new Bytes(Arrays.copyOfRange(data, off, off + len));
+  }
+
+  /** Takes ownership of {@code data}; the caller must not modify it afterwards. */
+  static Bytes wrap(byte[] data) {
+    return data.length == 0 ? EMPTY : new Bytes(data);
+  }
+
+  /**
+   * Parses hex digits; whitespace, ':' separators and a leading "0x" are allowed.
+   *
+   * @throws IllegalArgumentException naming the offending character
+   */
+  public static Bytes fromHex(CharSequence text) {
+    return wrap(parseHex(text));
+  }
+
+  /** Parses hex text as {@link #fromHex} does, into a plain array. */
+  public static byte[] parseHex(CharSequence text) {
+    StringBuilder digits = new StringBuilder(text.length());
+    String s = text.toString().strip();
+    if (s.startsWith("0x") || s.startsWith("0X")) {
+      s = s.substring(2);
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.digit(c, 16) >= 0) {
+        digits.append(c);
+      } else if (!Character.isWhitespace(c) && c != ':') {
+        throw new IllegalArgumentException("not a hex digit: '" + c + "' at position " + i);
+      }
+    }
+    if (digits.length() % 2 != 0) {
+      throw new IllegalArgumentException("odd number of hex digits (" + digits.length() + ")");
+    }
+    return HEX.parseHex(digits);
+  }
+
+  public int length() {
+    return data.length;
+  }
+
+  public byte get(int index) {
+    return data[index];
+  }
+
+  /** A copy of the content. */
+  public byte[] toByteArray() {
+    return data.clone();
+  }
+
+  /** Writes the content into {@code dst} at {@code off}. */
+  public void copyTo(byte[] dst, int off) {
+    System.arraycopy(data, 0, dst, off, data.length);
+  }
+
+  public String hex() {
+    return HEX.formatHex(data);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Bytes b && Arrays.equals(data, b.data);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(data);
+  }
+
+  @Override
+  public int compareTo(Bytes o) {
+    return Arrays.compareUnsigned(data, o.data);
+  }
+
+  @Override
+  public String toString() {
+    return hex();
+  }
+}

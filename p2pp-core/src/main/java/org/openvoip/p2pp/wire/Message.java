@@ -1,0 +1,39 @@
+package org.openvoip.p2pp.wire;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A P2PP message: the common header and its top-level objects, in wire order. */
+public record Message(Header header, List<WireObject> objects) {
+  public Message {
+    if (header == null) {
+      throw new IllegalArgumentException("a message needs a header");
+    }
+    objects = List.copyOf(objects);
+  }
+
+  public static Message of(Header header, WireObject... objects) {
+    return new Message(header, List.of(objects));
+  }
+
+  /** The first top-level object of this class, or null. */
+  public <T extends WireObject> T first(Class<T> type) {
+    for (WireObject o : objects) {
+      if (type.isInstance(o)) {
+        return type.cast(o);
+      }
+    }
+    return null;
+  }
+
+  /** All top-level objects of this class, in wire order. */
+  public <T extends WireObject> List<T> all(Class<T> type) {
+    List<T> out = new ArrayList<>();
+    for (WireObject o : objects) {
+      if (type.isInstance(o)) {
+        out.add(type.cast(o));
+      }
+    }
+    return out;
+  }
+}

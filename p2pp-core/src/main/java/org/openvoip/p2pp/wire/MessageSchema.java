@@ -1,0 +1,158 @@
+package org.openvoip.p2pp.wire;
+
+import static org.openvoip.p2pp.wire.ObjectType.*;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which top-level objects each message carries (section 8), and how many. Requests and
+ * indications share a schema; 2xx responses and responseACKs have the method's response schema;
+ * other responses carry Peer-Infos (302: the responder and at least one next hop), an optional
+ * Error and an optional Expires (407); ACKs carry at most Peer-Infos.
+ *
+ * <p>Order is not enforced, but where one type repeats with different meanings (Bootstrap's
+ * responder then originator) the wire order is kept.
+ */
+public final class MessageSchema {
+  static final int MANY = Integer.MAX_VALUE;
+
+  /** How many objects of one type a message may carry. */
+  public record Rule(ObjectType type, int min, int max) {
+    public boolean mandatory() {
+      return min > 0;
+    }
+  }
+
+  private static final Map<Method, List<Rule>> REQUESTS = new EnumMap<>(Method.class);
+  private static final Map<Method, List<Rule>> RESPONSES = new EnumMap<>(Method.class);
+  private static final List<Rule> REDIRECT = List.of(rule(PEER_INFO, 2, MANY), opt(ERROR));
+  private static final List<Rule> FAILURE =
+      List.of(rule(PEER_INFO, 1, MANY), opt(ERROR), opt(EXPIRES));
+  private static final List<Rule> ACK = List.of(rule(PEER_INFO, 0, MANY));
+
+  static {
+    List<Rule> enroll = List.of(opt(REQUEST_OPTIONS), peers(), one(CERTIFICATE_SIGNING_REQUEST),
+        one(PASSWORD));
+    List<Rule> enrolled = List.of(peers(), one(CERTIFICATE), opt(P2P_OPTIONS));
+    List<Rule> peerOnly = List.of(peers());
+    def(Method.ENROLL, enroll, enrolled);
+    def(Method.AUTHENTICATE, enroll, enrolled);
+    def(Method.BOOTSTRAP, peerOnly, List.of(rule(PEER_INFO, 2, MANY), one(P2P_OPTIONS)));
+    def(Method.JOIN, List.of(opt(REQUEST_OPTIONS), peers()),
+        List.of(peers(), opt(EXPIRES), opt(ROUTING_TABLE), opt(NEIGHBOR_TABLE), opt(RESOURCE_LIST)));
+    def(Method.LEAVE, List.of(peers(), rule(RESOURCE_OBJECT, 0, MANY)), peerOnly);
+    def(Method.KEEP_ALIVE, List.of(peers(), one(EXPIRES)), List.of(peers(), one(EXPIRES)));
+    def(Method.LOOKUP_PEER, List.of(opt(REQUEST_OPTIONS), peers(), one(PLOOKUP)), peerOnly);
+    // The draft makes Request-Options mandatory, but section 4.3 also pushes tables in an
+    // ExchangeTable request; such a request carries tables and may omit Request-Options.
+    def(Method.EXCHANGE_TABLE,
+        List.of(peers(), opt(REQUEST_OPTIONS), opt(ROUTING_TABLE), opt(NEIGHBOR_TABLE)),
+        List.of(peers(), opt(ROUTING_TABLE), opt(NEIGHBOR_TABLE)));
+    def(Method.QUERY, peerOnly, List.of(peers(), opt(P2P_OPTIONS), opt(RESOURCE_LIST)));
+    def(Method.PUBLISH, List.of(opt(REQUEST_OPTIONS), peers(), one(RESOURCE_OBJECT)),
+        List.of(peers(), one(EXPIRES)));
+    def(Method.LOOKUP_OBJECT, List.of(opt(REQUEST_OPTIONS), peers(), one(RLOOKUP)),
+        List.of(peers(), rule(RESOURCE_OBJECT, 1, MANY)));
+    def(Method.REMOVE_OBJECT, List.of(opt(REQUEST_OPTIONS), peers(), one(RESOURCE_OBJECT)), peerOnly);
+    def(Method.REPLICATE, List.of(peers(), rule(RESOURCE_OBJECT, 0, MANY)), peerOnly);
+    def(Method.TRANSFER, List.of(peers(), rule(RESOURCE_OBJECT, 1, MANY)), peerOnly);
+    def(Method.TUNNEL, List.of(opt(REQUEST_OPTIONS), peers(), one(RESOURCE_OBJECT)), peerOnly);
+    def(Method.CONNECT, List.of(opt(REQUEST_OPTIONS), peers()), peerOnly);
+    def(Method.GET_DIAGNOSTICS, List.of(opt(REQUEST_OPTIONS), peers(), opt(DIAGNOSTIC_OPTIONS)),
+        List.of(peers(), opt(TIME_WINDOW), opt(CONNECTIONS), opt(NODE_RESOURCE_UTILIZATION),
+            opt(MESSAGES_RECEIVED), opt(AS_NUMBER)));
+    def(Method.INVITE, peerOnly, peerOnly);
+  }
+
+  private MessageSchema() {}
+
+  /** The rules for a message with this header. */
+  public static List<Rule> rulesFor(Header h) {
+    if (h.ack()) {
+      return ACK;
+    }
+    if (!h.kind().isResponse()) {
+      return REQUESTS.get(h.method());
+    }
+    int code = h.responseCode();
+    if (code >= 200 && code < 300) {
+      return RESPONSES.get(h.method());
+    }
+    return code >= 300 && code < 400 ? REDIRECT : FAILURE;
+  }
+
+  /** A bit per {@link ObjectType#ordinal()} of the types these rules allow. */
+  static long allowedMask(List<Rule> rules) {
+    long mask = 0;
+    for (Rule r : rules) {
+      mask |= 1L << r.type().ordinal();
+    }
+    return mask;
+  }
+
+  /**
+   * Checks the counts of each type against the rules.
+   *
+   * @throws MalformedMessageException MISSING_OBJECT or UNEXPECTED_OBJECT, naming the type
+   */
+  public static void check(Message m) throws MalformedMessageException {
+    List<Rule> rules = rulesFor(m.header());
+    List<WireObject> objects = m.objects();
+    for (WireObject o : objects) {
+      if (!allows(rules, o.type())) {
+        throw new MalformedMessageException(WireError.UNEXPECTED_OBJECT, o.type().code(),
+            o.type().wireName() + " is not allowed in a " + m.header().describe());
+      }
+    }
+    for (Rule r : rules) {
+      int n = 0;
+      for (WireObject o : objects) {
+        if (o.type() == r.type()) {
+          n++;
+        }
+      }
+      if (n < r.min()) {
+        throw new MalformedMessageException(WireError.MISSING_OBJECT, r.type().code(),
+            m.header().describe() + " needs " + (r.min() == 1 ? "a " : r.min() + " ")
+                + r.type().wireName() + (n > 0 ? " (has " + n + ")" : ""));
+      }
+      if (n > r.max()) {
+        throw new MalformedMessageException(WireError.UNEXPECTED_OBJECT, r.type().code(),
+            m.header().describe() + " carries " + n + " " + r.type().wireName()
+                + ", at most " + r.max());
+      }
+    }
+  }
+
+  private static boolean allows(List<Rule> rules, ObjectType t) {
+    for (Rule r : rules) {
+      if (r.type() == t) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void def(Method m, List<Rule> request, List<Rule> response) {
+    REQUESTS.put(m, request);
+    RESPONSES.put(m, response);
+  }
+
+  private static Rule peers() {
+    return rule(PEER_INFO, 1, MANY);
+  }
+
+  private static Rule one(ObjectType t) {
+    return rule(t, 1, 1);
+  }
+
+  private static Rule opt(ObjectType t) {
+    return rule(t, 0, 1);
+  }
+
+  private static Rule rule(ObjectType t, int min, int max) {
+    return new Rule(t, min, max);
+  }
+}

@@ -1,0 +1,679 @@
+package org.openvoip.p2pp.wire;
+
+import static org.openvoip.p2pp.wire.ObjectType.*;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.openvoip.p2pp.wire.WireObject.*;
+
+/**
+ * Bytes to {@link Message}: a pure function of the bytes, the overlay's ID length and a size limit.
+ *
+ * <p>Untrusted input is safe here: every length field is checked against the bytes actually
+ * present before anything is read or allocated, counts never size an allocation beyond what the
+ * remaining bytes could hold, nesting is bounded by the object grammar (at most Routing-Table,
+ * Peer-Info, leaf), and every defect is a {@link MalformedMessageException} naming what is wrong.
+ *
+ * <p>The same decoder serves datagrams (one message per datagram: {@link #decode}) and streams
+ * ({@link #frameLength} tells how many bytes the next message needs). Instances are immutable and
+ * thread-safe.
+ */
+public final class WireDecoder {
+  /** Default ceiling for one message (1 MiB): a stream frame larger than this is refused with 413. */
+  public static final int DEFAULT_MAX_MESSAGE_LENGTH = 1 << 20;
+  /** The default overlay ID length: SHA-1, 20 bytes. */
+  public static final int DEFAULT_ID_LENGTH = 20;
+
+  /** Receives the objects a decoder skipped under the AB=01 rule. */
+  @FunctionalInterface
+  public interface IgnoredObjectSink {
+    /**
+     * @param type the object's type number
+     * @param offset where its header starts, from the start of the message
+     * @param length its value length
+     */
+    void ignored(int type, int offset, int length);
+  }
+
+  private static final long PEER_INFO_PARTS =
+      mask(PEER_ID, ADDRESS_INFO, UNHASHED_ID, UPTIME, CERTIFICATE, CONNECTIONS,
+          NODE_RESOURCE_UTILIZATION, RESOURCE_LIST, EXPIRES);
+  private static final long TABLE_PARTS = mask(PEER_INFO);
+  private static final long RLOOKUP_PARTS = mask(OWNER);
+  private static final long RESOURCE_ID_ONLY = mask(RESOURCE_ID);
+  private static final long RESOURCE_OBJECT_PARTS =
+      mask(PEER_INFO, OWNER, EXPIRES, SIGNATURE, CERTIFICATE);
+
+  private final int idLength;
+  private final int maxMessageLength;
+
+  /** A decoder for an overlay whose IDs have {@code idLength} bytes, with the 1 MiB default limit. */
+  public WireDecoder(int idLength) {
+    this(idLength, DEFAULT_MAX_MESSAGE_LENGTH);
+  }
+
+  /**
+   * @param idLength the overlay's ID length in bytes (1..255); Enroll, Authenticate and Bootstrap
+   *     always use 4
+   * @param maxMessageLength the largest Message Length accepted; more is refused with 413
+   */
+  public WireDecoder(int idLength, int maxMessageLength) {
+    if (idLength < 1 || idLength > 255) {
+      throw new IllegalArgumentException("ID length must be 1..255 bytes, not " + idLength);
+    }
+    if (maxMessageLength < 0) {
+      throw new IllegalArgumentException("maxMessageLength must be >= 0");
+    }
+    this.idLength = idLength;
+    this.maxMessageLength = maxMessageLength;
+  }
+
+  public int idLength() {
+    return idLength;
+  }
+
+  /** Decodes one whole message: {@code bytes} must hold exactly one message. */
+  public Message decode(byte[] bytes) throws MalformedMessageException {
+    return decode(bytes, 0, bytes.length, null);
+  }
+
+  /**
+   * Decodes exactly one message from {@code len} bytes of {@code buf} at {@code off}.
+   *
+   * @param sink told of every object dropped under the AB=01 rule; may be null
+   * @throws MalformedMessageException if the bytes are not exactly one acceptable message
+   */
+  public Message decode(byte[] buf, int off, int len, IgnoredObjectSink sink)
+      throws MalformedMessageException {
+    if (off < 0 || len < 0 || off > buf.length - len) {
+      throw new IndexOutOfBoundsException("off=" + off + " len=" + len + " size=" + buf.length);
+    }
+    Reader r = new Reader(buf, off, sink);
+    Header h = readHeader(r, len);
+    try {
+      int end = off + len;
+      List<MessageSchema.Rule> rules = MessageSchema.rulesFor(h);
+      long allowed = MessageSchema.allowedMask(rules);
+      List<WireObject> objects = new ArrayList<>(4);
+      while (r.pos < end) {
+        WireObject o = r.readObject(end, allowed, h);
+        if (o != null) {
+          objects.add(o);
+        }
+      }
+      Message m = new Message(h, objects);
+      MessageSchema.check(m);
+      return m;
+    } catch (MalformedMessageException e) {
+      throw e.withHeader(h);
+    }
+  }
+
+  /**
+   * For stream transports: the total length of the message starting at {@code off}, or -1 if
+   * fewer than the header's bytes are available yet.
+   *
+   * @throws MalformedMessageException if the header is not P2PP or announces more than the limit
+   */
+  public int frameLength(byte[] buf, int off, int available) throws MalformedMessageException {
+    if (available < Header.FIXED_LENGTH) {
+      return -1;
+    }
+    checkCookie(buf, off);
+    Method method = Method.fromCode(buf[off + 2] & 0xFF);
+    if (method == null) {
+      throw new MalformedMessageException(WireError.UNKNOWN_METHOD,
+          "unknown message type " + (buf[off + 2] & 0xFF));
+    }
+    boolean hasResponseId = ((buf[off] >>> 4) & 3) >= 2 || (buf[off] & 0x08) != 0;
+    long msgLen = u32(buf, off + 12);
+    if (msgLen > maxMessageLength) {
+      throw tooLarge(msgLen);
+    }
+    return Header.FIXED_LENGTH + (hasResponseId ? 2 : 1) * method.idLength(idLength) + (int) msgLen;
+  }
+
+  /**
+   * The ID length a whole datagram implies: the bytes left after the fixed header and the
+   * objects, divided among Source-ID and Response-ID. Returns -1 if the bytes cannot be a message.
+   * Operators' tools use it; a node knows its overlay's ID length.
+   */
+  public static int inferIdLength(byte[] datagram) {
+    if (datagram.length < Header.FIXED_LENGTH || u32(datagram, 4) != (Header.MAGIC_COOKIE & 0xFFFF_FFFFL)) {
+      return -1;
+    }
+    Method method = Method.fromCode(datagram[2] & 0xFF);
+    if (method != null && method.usesPreJoinIds()) {
+      return Method.PRE_JOIN_ID_LENGTH;
+    }
+    int ids = ((datagram[0] >>> 4) & 3) >= 2 || (datagram[0] & 0x08) != 0 ? 2 : 1;
+    long rest = datagram.length - Header.FIXED_LENGTH - u32(datagram, 12);
+    if (rest <= 0 || rest % ids != 0 || rest / ids > 255) {
+      return -1;
+    }
+    return (int) (rest / ids);
+  }
+
+  // ---------------------------------------------------------------------------------- header
+
+  private Header readHeader(Reader r, int len) throws MalformedMessageException {
+    byte[] b = r.buf;
+    int off = r.pos;
+    if (len < Header.FIXED_LENGTH) {
+      throw new MalformedMessageException(WireError.NOT_P2PP,
+          len + " bytes: shorter than the 16-byte common header");
+    }
+    checkCookie(b, off);
+    int b0 = b[off] & 0xFF;
+    int version = b0 >>> 6;
+    if (version != Header.VERSION) {
+      throw new MalformedMessageException(WireError.UNSUPPORTED_VERSION,
+          "version " + version + " (this implementation speaks version 1)");
+    }
+    MessageKind kind = MessageKind.fromCode(b0 >>> 4);
+    boolean ack = (b0 & 0x08) != 0;
+    boolean peer = (b0 & 0x04) != 0;
+    boolean recursive = (b0 & 0x02) != 0;
+    int code = ((b0 & 1) << 8) | (b[off + 1] & 0xFF);
+    int typeCode = b[off + 2] & 0xFF;
+    Method method = Method.fromCode(typeCode);
+    if (method == null) {
+      throw new MalformedMessageException(WireError.UNKNOWN_METHOD,
+          "unknown message type " + typeCode);
+    }
+    int ttl = b[off + 3] & 0xFF;
+    int txId = (int) u32(b, off + 8);
+    long msgLen = u32(b, off + 12);
+    boolean hasResponseId = kind.isResponse() || ack;
+    int idLen = method.idLength(idLength);
+    int headerLen = Header.FIXED_LENGTH + (hasResponseId ? 2 : 1) * idLen;
+    if (len < headerLen) {
+      throw new MalformedMessageException(WireError.TRUNCATED,
+          len + " bytes end inside the " + headerLen + "-byte header of a " + method.wireName()
+              + " " + kind.label() + " (ID length " + idLen + ")");
+    }
+    if (!kind.isResponse() && !ack) {
+      code = 0; // reserved bits in requests and indications: ignored on receipt
+    }
+    Bytes source = Bytes.copyOf(b, off + Header.FIXED_LENGTH, idLen);
+    Bytes responder = hasResponseId ? Bytes.copyOf(b, off + Header.FIXED_LENGTH + idLen, idLen) : null;
+    if (kind.isResponse() && !ack && code < 200) {
+      throw new MalformedMessageException(WireError.BAD_RESPONSE_CODE,
+          "response code " + code + " (responses carry 200.." + ResponseCode.MAX + ")");
+    }
+    Header h = new Header(version, kind, ack, peer, recursive, code, method, ttl, txId, source,
+        responder);
+    if (msgLen > maxMessageLength) {
+      throw tooLarge(msgLen).withHeader(h);
+    }
+    long total = headerLen + msgLen;
+    if (len < total) {
+      throw new MalformedMessageException(WireError.TRUNCATED,
+          "Message Length says " + msgLen + " bytes of objects, only " + (len - headerLen)
+              + " follow the header").withHeader(h);
+    }
+    if (len > total) {
+      throw new MalformedMessageException(WireError.TRAILING_BYTES,
+          (len - total) + " bytes after the " + msgLen + " bytes that Message Length covers")
+          .withHeader(h);
+    }
+    r.pos = off + headerLen;
+    return h;
+  }
+
+  private MalformedMessageException tooLarge(long msgLen) {
+    return new MalformedMessageException(WireError.MESSAGE_TOO_LARGE,
+        "Message Length " + msgLen + " exceeds the limit of " + maxMessageLength + " bytes");
+  }
+
+  private static void checkCookie(byte[] b, int off) throws MalformedMessageException {
+    long cookie = u32(b, off + 4);
+    if (cookie != (Header.MAGIC_COOKIE & 0xFFFF_FFFFL)) {
+      throw new MalformedMessageException(WireError.NOT_P2PP,
+          String.format("magic cookie 0x%08X is not P2PP's 0x%08X%s", cookie, Header.MAGIC_COOKIE,
+              cookie == 0x2112A442L ? " (this is a STUN message)" : ""));
+    }
+  }
+
+  static long u32(byte[] b, int i) {
+    return ((long) (b[i] & 0xFF) << 24) | ((b[i + 1] & 0xFF) << 16) | ((b[i + 2] & 0xFF) << 8)
+        | (b[i + 3] & 0xFF);
+  }
+
+  private static long mask(ObjectType... types) {
+    long m = 0;
+    for (ObjectType t : types) {
+      m |= 1L << t.ordinal();
+    }
+    return m;
+  }
+
+  // --------------------------------------------------------------------------------- objects
+
+  /** A cursor over one message. Every read checks its bound first. */
+  private static final class Reader {
+    final byte[] buf;
+    final int base;
+    final IgnoredObjectSink sink;
+    int pos;
+
+    Reader(byte[] buf, int base, IgnoredObjectSink sink) {
+      this.buf = buf;
+      this.base = base;
+      this.pos = base;
+      this.sink = sink;
+    }
+
+    int offset() {
+      return pos - base;
+    }
+
+    /**
+     * Reads one TLV ending at or before {@code end}. Returns null if the object was dropped under
+     * the AB=01 rule. {@code where} names the container for messages (a Header or a type).
+     */
+    WireObject readObject(int end, long allowed, Object where) throws MalformedMessageException {
+      int start = pos;
+      if (end - pos < Tlv.HEADER_LENGTH) {
+        throw new MalformedMessageException(WireError.TRUNCATED,
+            "object header at offset " + offset() + " needs 4 bytes, " + (end - pos) + " left"
+                + in(where));
+      }
+      int code = buf[pos] & 0xFF;
+      int flags = (buf[pos + 1] & 0xFF) >>> 6;
+      int len = ((buf[pos + 2] & 0xFF) << 8) | (buf[pos + 3] & 0xFF);
+      pos += Tlv.HEADER_LENGTH;
+      if (len > end - pos) {
+        throw new MalformedMessageException(WireError.TRUNCATED, code,
+            ObjectType.nameOf(code) + " at offset " + (start - base) + " says " + len
+                + " bytes, " + (end - pos) + " left" + in(where));
+      }
+      if (flags >= 2) {
+        throw new MalformedMessageException(WireError.RESERVED_FLAGS, code,
+            ObjectType.nameOf(code) + " at offset " + (start - base) + " has reserved AB flags "
+                + ((flags >> 1) & 1) + (flags & 1));
+      }
+      ObjectType type = ObjectType.fromCode(code);
+      if (type == null || (allowed & (1L << type.ordinal())) == 0) {
+        if (flags == Tlv.FLAGS_IGNORABLE) {
+          if (sink != null) {
+            sink.ignored(code, start - base, len);
+          }
+          pos += len;
+          return null;
+        }
+        if (type == null) {
+          throw new MalformedMessageException(WireError.UNKNOWN_MANDATORY_OBJECT, code,
+              "unrecognized mandatory object type " + code + " at offset " + (start - base)
+                  + in(where));
+        }
+        throw new MalformedMessageException(WireError.UNEXPECTED_OBJECT, code,
+            type.wireName() + " is not allowed" + in(where));
+      }
+      int valueEnd = pos + len;
+      WireObject o = readValue(type, len, valueEnd);
+      if (pos != valueEnd) {
+        throw malformed(type, (valueEnd - pos) + " unused bytes at the end of its value");
+      }
+      return o;
+    }
+
+    private static String in(Object where) {
+      if (where instanceof Header h) {
+        return " in a " + h.describe();
+      }
+      return where == null ? "" : " in " + ((ObjectType) where).wireName();
+    }
+
+    private WireObject readValue(ObjectType type, int len, int end)
+        throws MalformedMessageException {
+      switch (type) {
+        case PEER_INFO:
+          return readPeerInfo(end);
+        case PEER_ID:
+          return new PeerId(nonEmpty(type, len));
+        case ADDRESS_INFO:
+          return readAddressInfo(len, end);
+        case UNHASHED_ID:
+          return new UnhashedId(bytes(len));
+        case UPTIME:
+          return new Uptime(word(type, len));
+        case P2P_OPTIONS: {
+          need(type, len >= 5, "needs at least 5 bytes, has " + len);
+          int hash = u8();
+          int hashLen = u8();
+          int algo = u8();
+          int base = u8();
+          int idLen = u8();
+          need(type, len == 5 + idLen,
+              "OverlayID Len " + idLen + " does not match the object length " + len);
+          return new P2pOptions(hash, hashLen, algo, base, bytes(idLen));
+        }
+        case REQUEST_OPTIONS: {
+          int w = (int) word(type, len);
+          return new RequestOptions(bit(w, 31), bit(w, 30), bit(w, 29), bit(w, 28), bit(w, 27),
+              bit(w, 26), bit(w, 25));
+        }
+        case DIAGNOSTIC_OPTIONS: {
+          int w = (int) word(type, len);
+          return new DiagnosticOptions(bit(w, 31), bit(w, 30), bit(w, 29), bit(w, 28));
+        }
+        case ROUTING_TABLE:
+          return new RoutingTable(readTable(type, len, end));
+        case NEIGHBOR_TABLE:
+          return new NeighborTable(readTable(type, len, end));
+        case PLOOKUP: {
+          need(type, len >= 2, "needs a flags byte and a Peer-ID");
+          int b = u8();
+          boolean exact = (b & 2) != 0;
+          boolean range = (b & 1) != 0;
+          need(type, !(exact && range), "E and R are both set");
+          int rest = len - 1;
+          if (range) {
+            need(type, rest % 2 == 0, "a range lookup needs two Peer-IDs of equal length");
+            Bytes a = bytes(rest / 2);
+            return new PLookup(b >>> 2, false, true, a, bytes(rest / 2));
+          }
+          return new PLookup(b >>> 2, exact, false, bytes(rest), null);
+        }
+        case RESOURCE_ID:
+          return new ResourceId(nonEmpty(type, len));
+        case RLOOKUP: {
+          need(type, len >= 2, "needs Cont-Type and Sub-Type");
+          int ct = u8();
+          int st = u8();
+          ResourceId rid = readResourceId(type, end);
+          Owner owner = null;
+          while (pos < end) {
+            WireObject o = readObject(end, RLOOKUP_PARTS, type);
+            if (o != null) {
+              need(type, owner == null, "has two Owners");
+              owner = (Owner) o;
+            }
+          }
+          return new RLookup(ct, st, rid, owner);
+        }
+        case RESOURCE_OBJECT:
+          return readResourceObject(type, len, end);
+        case EXPIRES:
+          return new Expires(word(type, len));
+        case OWNER:
+          return new Owner(bytes(len));
+        case CERTIFICATE_SIGNING_REQUEST:
+          return new CertificateSigningRequest(bytes(len));
+        case CERTIFICATE:
+          need(type, len >= 1, "needs a Sub-Type byte");
+          return new Certificate(u8(), bytes(len - 1));
+        case SIGNATURE:
+          need(type, len >= 2, "needs a 16-bit signature scheme");
+          return new Signature(u16(), bytes(len - 2));
+        case TIME_WINDOW:
+          return new TimeWindow(word(type, len));
+        case CONNECTIONS:
+          need(type, len == 6, "is 6 bytes, not " + len);
+          return new Connections(u16(), u16(), u16());
+        case NODE_RESOURCE_UTILIZATION:
+          need(type, len == 6, "is 6 bytes, not " + len);
+          return new NodeResourceUtilization(u32(buf, advance(4)), u8(), u8());
+        case MESSAGES_RECEIVED: {
+          need(type, len % 4 == 0, "is a list of 4-byte entries, not " + len + " bytes");
+          List<MessagesReceived.Count> counts = new ArrayList<>(len / 4);
+          while (pos < end) {
+            int t = u8();
+            int n = (u8() << 16) | u16();
+            counts.add(new MessagesReceived.Count(t, n));
+          }
+          return new MessagesReceived(counts);
+        }
+        case AS_NUMBER:
+          return new AsNumber(word(type, len));
+        case ERROR: {
+          need(type, len >= 4, "needs at least 4 bytes, has " + len);
+          int code = u16();
+          int sub = u8();
+          int objectType = u8();
+          return new ErrorInfo(code, sub, objectType, utf8(type, len - 4));
+        }
+        case RESOURCE_LIST: {
+          need(type, len >= 1, "needs a Num byte");
+          int n = u8();
+          need(type, len == 1 + n, "Num " + n + " does not match the object length " + len);
+          List<Integer> types = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            types.add(u8());
+          }
+          return new ResourceList(types);
+        }
+        case PASSWORD:
+          return new Password(bytes(len));
+        default:
+          throw new AssertionError(type);
+      }
+    }
+
+    private PeerInfo readPeerInfo(int end) throws MalformedMessageException {
+      PeerId peerId = null;
+      AddressInfo addressInfo = null;
+      UnhashedId unhashedId = null;
+      Uptime uptime = null;
+      Certificate certificate = null;
+      Connections connections = null;
+      NodeResourceUtilization utilization = null;
+      ResourceList resourceList = null;
+      Expires expires = null;
+      while (pos < end) {
+        WireObject o = readObject(end, PEER_INFO_PARTS, PEER_INFO);
+        if (o == null) {
+          continue;
+        }
+        ObjectType t = o.type();
+        boolean dup =
+            switch (t) {
+              case PEER_ID -> peerId != null;
+              case ADDRESS_INFO -> addressInfo != null;
+              case UNHASHED_ID -> unhashedId != null;
+              case UPTIME -> uptime != null;
+              case CERTIFICATE -> certificate != null;
+              case CONNECTIONS -> connections != null;
+              case NODE_RESOURCE_UTILIZATION -> utilization != null;
+              case RESOURCE_LIST -> resourceList != null;
+              default -> expires != null;
+            };
+        need(PEER_INFO, !dup, "has two " + t.wireName() + " objects");
+        switch (t) {
+          case PEER_ID -> peerId = (PeerId) o;
+          case ADDRESS_INFO -> addressInfo = (AddressInfo) o;
+          case UNHASHED_ID -> unhashedId = (UnhashedId) o;
+          case UPTIME -> uptime = (Uptime) o;
+          case CERTIFICATE -> certificate = (Certificate) o;
+          case CONNECTIONS -> connections = (Connections) o;
+          case NODE_RESOURCE_UTILIZATION -> utilization = (NodeResourceUtilization) o;
+          case RESOURCE_LIST -> resourceList = (ResourceList) o;
+          default -> expires = (Expires) o;
+        }
+      }
+      need(PEER_INFO, peerId != null || addressInfo != null, "has neither Peer-ID nor Address-Info");
+      return new PeerInfo(peerId, addressInfo, unhashedId, uptime, certificate, connections,
+          utilization, resourceList, expires);
+    }
+
+    private AddressInfo readAddressInfo(int len, int end) throws MalformedMessageException {
+      need(ADDRESS_INFO, len >= 1, "needs a Num byte");
+      int n = u8();
+      if (n == 1) { // the common case, without a temporary list
+        return new AddressInfo(List.of(readCandidate(0, end)));
+      }
+      // Never trust Num for sizing: a candidate takes at least 14 bytes.
+      List<Candidate> list = new ArrayList<>(Math.min(n, (end - pos) / 14));
+      for (int i = 0; i < n; i++) {
+        list.add(readCandidate(i, end));
+      }
+      return new AddressInfo(list);
+    }
+
+    private Candidate readCandidate(int i, int end) throws MalformedMessageException {
+      if (pos >= end) {
+        throw malformed(ADDRESS_INFO, "ends before candidate " + (i + 1));
+      }
+      int b = buf[pos] & 0xFF;
+      boolean related = (b & 0x80) != 0;
+      int ipVer = b & 0x0F;
+      need(ADDRESS_INFO, ipVer == 4 || ipVer == 6,
+          "candidate " + (i + 1) + " has IP-ver " + ipVer + " (4 or 6)");
+      int alen = ipVer == 4 ? 4 : 16;
+      int need = 10 + alen + (related ? alen + 2 : 0);
+      if (end - pos < need) {
+        throw malformed(ADDRESS_INFO, "candidate " + (i + 1) + " needs " + need + " bytes, "
+            + (end - pos) + " left");
+      }
+      pos++;
+      int foundation = u8();
+      int component = u8();
+      long priority = u32(buf, advance(4));
+      int t = u8();
+      int port = u16();
+      IpAddress addr = new IpAddress(bytes(alen));
+      IpAddress rel = null;
+      int relPort = 0;
+      if (related) {
+        rel = new IpAddress(bytes(alen));
+        relPort = u16();
+      }
+      return new Candidate(foundation, component, priority, t >>> 4, t & 0x0F, addr, port, rel,
+          relPort);
+    }
+
+    private List<PeerInfo> readTable(ObjectType type, int len, int end)
+        throws MalformedMessageException {
+      need(type, len >= 1, "needs a Num entries byte");
+      int n = u8();
+      List<PeerInfo> entries = new ArrayList<>(Math.min(n, (end - pos) / 8));
+      while (pos < end) {
+        WireObject o = readObject(end, TABLE_PARTS, type);
+        if (o != null) {
+          entries.add((PeerInfo) o);
+        }
+      }
+      need(type, entries.size() == n, "says " + n + " entries but holds " + entries.size());
+      return entries;
+    }
+
+    private ResourceId readResourceId(ObjectType container, int end)
+        throws MalformedMessageException {
+      WireObject o = readObject(end, RESOURCE_ID_ONLY, container);
+      if (!(o instanceof ResourceId rid)) {
+        throw malformed(container, "must begin with a Resource-ID");
+      }
+      return rid;
+    }
+
+    private ResourceObject readResourceObject(ObjectType type, int len, int end)
+        throws MalformedMessageException {
+      need(type, len >= 2, "needs Cont-Type and Sub-Type");
+      int ct = u8();
+      int st = u8();
+      ResourceId rid = readResourceId(type, end);
+      need(type, end - pos >= 2, "needs a 16-bit value length after its Resource-ID");
+      int vlen = u16();
+      need(type, vlen <= end - pos, "value length " + vlen + " exceeds the " + (end - pos)
+          + " bytes left");
+      Bytes value = bytes(vlen);
+      PeerInfo peerInfo = null;
+      Owner owner = null;
+      Expires expires = null;
+      Signature signature = null;
+      Certificate certificate = null;
+      while (pos < end) {
+        WireObject o = readObject(end, RESOURCE_OBJECT_PARTS, type);
+        if (o == null) {
+          continue;
+        }
+        boolean dup =
+            switch (o.type()) {
+              case PEER_INFO -> peerInfo != null;
+              case OWNER -> owner != null;
+              case EXPIRES -> expires != null;
+              case SIGNATURE -> signature != null;
+              default -> certificate != null;
+            };
+        need(type, !dup, "has two " + o.type().wireName() + " objects");
+        switch (o.type()) {
+          case PEER_INFO -> peerInfo = (PeerInfo) o;
+          case OWNER -> owner = (Owner) o;
+          case EXPIRES -> expires = (Expires) o;
+          case SIGNATURE -> signature = (Signature) o;
+          default -> certificate = (Certificate) o;
+        }
+      }
+      return new ResourceObject(ct, st, rid, value, peerInfo, owner, expires, signature,
+          certificate);
+    }
+
+    // ------------------------------------------------------------------------- primitives
+
+    private int advance(int n) {
+      int p = pos;
+      pos += n;
+      return p;
+    }
+
+    private int u8() {
+      return buf[pos++] & 0xFF;
+    }
+
+    private int u16() {
+      int v = ((buf[pos] & 0xFF) << 8) | (buf[pos + 1] & 0xFF);
+      pos += 2;
+      return v;
+    }
+
+    private Bytes bytes(int n) {
+      Bytes b = Bytes.copyOf(buf, pos, n);
+      pos += n;
+      return b;
+    }
+
+    private Bytes nonEmpty(ObjectType type, int len) throws MalformedMessageException {
+      need(type, len > 0, "is empty");
+      return bytes(len);
+    }
+
+    private long word(ObjectType type, int len) throws MalformedMessageException {
+      need(type, len == 4, "is 4 bytes, not " + len);
+      return u32(buf, advance(4));
+    }
+
+    private String utf8(ObjectType type, int n) throws MalformedMessageException {
+      try {
+        String s = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(buf, pos, n))
+            .toString();
+        pos += n;
+        return s;
+      } catch (CharacterCodingException e) {
+        throw malformed(type, "text is not valid UTF-8");
+      }
+    }
+
+    private static boolean bit(int word, int bit) {
+      return (word & (1 << bit)) != 0;
+    }
+
+    private void need(ObjectType type, boolean ok, String what) throws MalformedMessageException {
+      if (!ok) {
+        throw malformed(type, what);
+      }
+    }
+
+    private MalformedMessageException malformed(ObjectType type, String what) {
+      return new MalformedMessageException(WireError.MALFORMED_OBJECT, type.code(),
+          type.wireName() + " near offset " + offset() + " " + what);
+    }
+  }
+}

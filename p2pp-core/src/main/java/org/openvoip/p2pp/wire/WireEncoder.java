@@ -1,0 +1,334 @@
+package org.openvoip.p2pp.wire;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.openvoip.p2pp.wire.WireObject.*;
+
+/**
+ * {@link Message} to bytes. The exact size is computed first, so a message is written into one
+ * array with no copying. Objects are written in canonical form: the AB flags of their type,
+ * reserved bits zero, Peer-Info parts in a fixed order (docs/protocol.md).
+ */
+public final class WireEncoder {
+  private WireEncoder() {}
+
+  /**
+   * Encodes a message after checking it against the per-message object rules.
+   *
+   * @throws IllegalArgumentException if the message breaks the rules or an object is too large
+   *     for its 16-bit length
+   */
+  public static byte[] encode(Message m) {
+    try {
+      MessageSchema.check(m);
+    } catch (MalformedMessageException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return encodeUnchecked(m);
+  }
+
+  /** Encodes without the per-message object rules: for crafting test and probe packets. */
+  public static byte[] encodeUnchecked(Message m) {
+    int bodyLength = 0;
+    for (WireObject o : m.objects()) {
+      bodyLength += objectLength(o);
+    }
+    Header h = m.header();
+    byte[] out = new byte[h.length() + bodyLength];
+    int pos = writeHeader(h, bodyLength, out);
+    for (WireObject o : m.objects()) {
+      pos = writeObject(o, out, pos);
+    }
+    assert pos == out.length;
+    return out;
+  }
+
+  /** The number of bytes {@link #encode} produces for this message. */
+  public static int encodedLength(Message m) {
+    int n = m.header().length();
+    for (WireObject o : m.objects()) {
+      n += objectLength(o);
+    }
+    return n;
+  }
+
+  private static int writeHeader(Header h, int bodyLength, byte[] b) {
+    int code = h.responseCode();
+    b[0] = (byte) ((h.version() << 6) | (h.kind().code() << 4) | (h.ack() ? 0x08 : 0)
+        | (h.peer() ? 0x04 : 0) | (h.recursive() ? 0x02 : 0) | (code >>> 8));
+    b[1] = (byte) code;
+    b[2] = (byte) h.method().code();
+    b[3] = (byte) h.ttl();
+    putInt(b, 4, Header.MAGIC_COOKIE);
+    putInt(b, 8, h.transactionId());
+    putInt(b, 12, bodyLength);
+    h.sourceId().copyTo(b, Header.FIXED_LENGTH);
+    if (h.responseId() != null) {
+      h.responseId().copyTo(b, Header.FIXED_LENGTH + h.sourceId().length());
+    }
+    return h.length();
+  }
+
+  // ------------------------------------------------------------------------------- lengths
+
+  /** Header plus value. */
+  static int objectLength(WireObject o) {
+    int v = valueLength(o);
+    if (v > Tlv.MAX_VALUE_LENGTH) {
+      throw new IllegalArgumentException(o.type().wireName() + " value is " + v
+          + " bytes, more than the 65535 its Length field can carry");
+    }
+    return Tlv.HEADER_LENGTH + v;
+  }
+
+  private static int optional(WireObject o) {
+    return o == null ? 0 : objectLength(o);
+  }
+
+  static int valueLength(WireObject o) {
+    if (o instanceof PeerInfo p) {
+      return optional(p.peerId()) + optional(p.addressInfo()) + optional(p.unhashedId())
+          + optional(p.uptime()) + optional(p.certificate()) + optional(p.connections())
+          + optional(p.utilization()) + optional(p.resourceList()) + optional(p.expires());
+    } else if (o instanceof PeerId p) {
+      return p.id().length();
+    } else if (o instanceof AddressInfo a) {
+      int n = 1;
+      for (Candidate c : a.candidates()) {
+        int alen = c.address().octets().length();
+        n += 10 + alen + (c.relatedAddress() != null ? alen + 2 : 0);
+      }
+      return n;
+    } else if (o instanceof UnhashedId u) {
+      return u.value().length();
+    } else if (o instanceof P2pOptions p) {
+      return 5 + p.overlayId().length();
+    } else if (o instanceof RoutingTable t) {
+      return 1 + sum(t.entries());
+    } else if (o instanceof NeighborTable t) {
+      return 1 + sum(t.entries());
+    } else if (o instanceof PLookup p) {
+      return 1 + p.peerIdA().length() + (p.peerIdB() == null ? 0 : p.peerIdB().length());
+    } else if (o instanceof ResourceId r) {
+      return r.id().length();
+    } else if (o instanceof RLookup r) {
+      return 2 + objectLength(r.resourceId()) + optional(r.owner());
+    } else if (o instanceof ResourceObject r) {
+      return 2 + objectLength(r.resourceId()) + 2 + r.value().length() + optional(r.peerInfo())
+          + optional(r.owner()) + optional(r.expires()) + optional(r.signature())
+          + optional(r.certificate());
+    } else if (o instanceof Owner w) {
+      return w.value().length();
+    } else if (o instanceof CertificateSigningRequest c) {
+      return c.der().length();
+    } else if (o instanceof Certificate c) {
+      return 1 + c.der().length();
+    } else if (o instanceof Signature s) {
+      return 2 + s.value().length();
+    } else if (o instanceof Password p) {
+      return p.value().length();
+    } else if (o instanceof Connections || o instanceof NodeResourceUtilization) {
+      return 6;
+    } else if (o instanceof MessagesReceived m) {
+      return 4 * m.counts().size();
+    } else if (o instanceof ErrorInfo e) {
+      return 4 + e.reason().getBytes(StandardCharsets.UTF_8).length;
+    } else if (o instanceof ResourceList r) {
+      return 1 + r.types().size();
+    } else {
+      // Uptime, Expires, Time-Window, AS-Number, Request-Options, Diagnostic-Options
+      return 4;
+    }
+  }
+
+  private static int sum(List<PeerInfo> entries) {
+    int n = 0;
+    for (PeerInfo p : entries) {
+      n += objectLength(p);
+    }
+    return n;
+  }
+
+  // ------------------------------------------------------------------------------- writing
+
+  private static int writeOptional(WireObject o, byte[] b, int pos) {
+    return o == null ? pos : writeObject(o, b, pos);
+  }
+
+  static int writeObject(WireObject o, byte[] b, int pos) {
+    int len = valueLength(o);
+    if (len > Tlv.MAX_VALUE_LENGTH) {
+      throw new IllegalArgumentException(o.type().wireName() + " value is " + len
+          + " bytes, more than the 65535 its Length field can carry");
+    }
+    b[pos] = (byte) o.type().code();
+    b[pos + 1] = (byte) (o.type().flags() << 6);
+    b[pos + 2] = (byte) (len >>> 8);
+    b[pos + 3] = (byte) len;
+    int p = pos + Tlv.HEADER_LENGTH;
+    if (o instanceof PeerInfo i) {
+      p = writeOptional(i.peerId(), b, p);
+      p = writeOptional(i.addressInfo(), b, p);
+      p = writeOptional(i.unhashedId(), b, p);
+      p = writeOptional(i.uptime(), b, p);
+      p = writeOptional(i.certificate(), b, p);
+      p = writeOptional(i.connections(), b, p);
+      p = writeOptional(i.utilization(), b, p);
+      p = writeOptional(i.resourceList(), b, p);
+      p = writeOptional(i.expires(), b, p);
+    } else if (o instanceof PeerId i) {
+      p = put(i.id(), b, p);
+    } else if (o instanceof AddressInfo a) {
+      b[p++] = (byte) a.candidates().size();
+      for (Candidate c : a.candidates()) {
+        p = writeCandidate(c, b, p);
+      }
+    } else if (o instanceof UnhashedId u) {
+      p = put(u.value(), b, p);
+    } else if (o instanceof Uptime u) {
+      p = putInt(b, p, (int) u.seconds());
+    } else if (o instanceof P2pOptions x) {
+      b[p++] = (byte) x.hashAlgorithm();
+      b[p++] = (byte) x.hashLength();
+      b[p++] = (byte) x.p2pAlgorithm();
+      b[p++] = (byte) x.base();
+      b[p++] = (byte) x.overlayId().length();
+      p = put(x.overlayId(), b, p);
+    } else if (o instanceof RequestOptions r) {
+      p = putInt(b, p, flags(r.primary(), r.routingTable(), r.neighborTable(),
+          r.separateRequest(), r.partialReply(), r.neighborJoin(), r.routeLog()));
+    } else if (o instanceof DiagnosticOptions d) {
+      p = putInt(b, p, flags(d.connections(), d.utilization(), d.messagesReceived(), d.asNumber()));
+    } else if (o instanceof RoutingTable t) {
+      p = writeTable(t.entries(), b, p);
+    } else if (o instanceof NeighborTable t) {
+      p = writeTable(t.entries(), b, p);
+    } else if (o instanceof PLookup l) {
+      b[p++] = (byte) ((l.count() << 2) | (l.exact() ? 2 : 0) | (l.range() ? 1 : 0));
+      p = put(l.peerIdA(), b, p);
+      if (l.peerIdB() != null) {
+        p = put(l.peerIdB(), b, p);
+      }
+    } else if (o instanceof ResourceId r) {
+      p = put(r.id(), b, p);
+    } else if (o instanceof RLookup r) {
+      b[p++] = (byte) r.contentType();
+      b[p++] = (byte) r.subType();
+      p = writeObject(r.resourceId(), b, p);
+      p = writeOptional(r.owner(), b, p);
+    } else if (o instanceof ResourceObject r) {
+      b[p++] = (byte) r.contentType();
+      b[p++] = (byte) r.subType();
+      p = writeObject(r.resourceId(), b, p);
+      b[p++] = (byte) (r.value().length() >>> 8);
+      b[p++] = (byte) r.value().length();
+      p = put(r.value(), b, p);
+      p = writeOptional(r.peerInfo(), b, p);
+      p = writeOptional(r.owner(), b, p);
+      p = writeOptional(r.expires(), b, p);
+      p = writeOptional(r.signature(), b, p);
+      p = writeOptional(r.certificate(), b, p);
+    } else if (o instanceof Expires e) {
+      p = putInt(b, p, (int) e.seconds());
+    } else if (o instanceof Owner w) {
+      p = put(w.value(), b, p);
+    } else if (o instanceof CertificateSigningRequest c) {
+      p = put(c.der(), b, p);
+    } else if (o instanceof Certificate c) {
+      b[p++] = (byte) c.subType();
+      p = put(c.der(), b, p);
+    } else if (o instanceof Signature s) {
+      b[p++] = (byte) (s.scheme() >>> 8);
+      b[p++] = (byte) s.scheme();
+      p = put(s.value(), b, p);
+    } else if (o instanceof TimeWindow t) {
+      p = putInt(b, p, (int) t.seconds());
+    } else if (o instanceof Connections c) {
+      p = putShort(b, p, c.neighbors());
+      p = putShort(b, p, c.routingPeers());
+      p = putShort(b, p, c.clients());
+    } else if (o instanceof NodeResourceUtilization u) {
+      p = putInt(b, p, (int) u.bandwidthKbps());
+      b[p++] = (byte) u.cpuPercent();
+      b[p++] = (byte) u.bandwidthPercent();
+    } else if (o instanceof MessagesReceived m) {
+      for (MessagesReceived.Count c : m.counts()) {
+        p = putInt(b, p, (c.messageType() << 24) | c.count());
+      }
+    } else if (o instanceof AsNumber a) {
+      p = putInt(b, p, (int) a.asn());
+    } else if (o instanceof ErrorInfo e) {
+      p = putShort(b, p, e.code());
+      b[p++] = (byte) e.subCode();
+      b[p++] = (byte) e.objectType();
+      byte[] text = e.reason().getBytes(StandardCharsets.UTF_8);
+      System.arraycopy(text, 0, b, p, text.length);
+      p += text.length;
+    } else if (o instanceof ResourceList r) {
+      b[p++] = (byte) r.types().size();
+      for (int t : r.types()) {
+        b[p++] = (byte) t;
+      }
+    } else if (o instanceof Password w) {
+      p = put(w.value(), b, p);
+    } else {
+      throw new AssertionError(o.type());
+    }
+    assert p == pos + Tlv.HEADER_LENGTH + len : o.type();
+    return p;
+  }
+
+  private static int writeCandidate(Candidate c, byte[] b, int p) {
+    boolean related = c.relatedAddress() != null;
+    b[p++] = (byte) ((related ? 0x80 : 0) | c.ipVersion());
+    b[p++] = (byte) c.foundation();
+    b[p++] = (byte) c.componentId();
+    p = putInt(b, p, (int) c.priority());
+    b[p++] = (byte) ((c.transport() << 4) | c.hostType());
+    p = putShort(b, p, c.port());
+    p = put(c.address().octets(), b, p);
+    if (related) {
+      p = put(c.relatedAddress().octets(), b, p);
+      p = putShort(b, p, c.relatedPort());
+    }
+    return p;
+  }
+
+  private static int writeTable(List<PeerInfo> entries, byte[] b, int p) {
+    b[p++] = (byte) entries.size();
+    for (PeerInfo e : entries) {
+      p = writeObject(e, b, p);
+    }
+    return p;
+  }
+
+  /** Packs booleans into the most significant bits of a word, first argument highest. */
+  private static int flags(boolean... bits) {
+    int w = 0;
+    for (int i = 0; i < bits.length; i++) {
+      if (bits[i]) {
+        w |= 1 << (31 - i);
+      }
+    }
+    return w;
+  }
+
+  private static int put(Bytes v, byte[] b, int p) {
+    v.copyTo(b, p);
+    return p + v.length();
+  }
+
+  private static int putShort(byte[] b, int p, int v) {
+    b[p] = (byte) (v >>> 8);
+    b[p + 1] = (byte) v;
+    return p + 2;
+  }
+
+  private static int putInt(byte[] b, int p, int v) {
+    b[p] = (byte) (v >>> 24);
+    b[p + 1] = (byte) (v >>> 16);
+    b[p + 2] = (byte) (v >>> 8);
+    b[p + 3] = (byte) v;
+    return p + 4;
+  }
+}

@@ -1,0 +1,631 @@
+package org.openvoip.p2pp.wire;
+
+import java.util.List;
+
+/**
+ * A typed P2PP TLV object. Every object of the draft's registry and each OpenVoIP extension is a
+ * record here; constructors check the ranges the wire format can carry, so anything that can be
+ * built can be encoded. Field layouts are in docs/protocol.md.
+ */
+public sealed interface WireObject {
+
+  ObjectType type();
+
+  // ---------------------------------------------------------------------------------- Peer-Info
+
+  /**
+   * Peer-Info: a node, as nested objects. Each part appears at most once; the draft requires a
+   * Peer-ID or an Address-Info. Null fields are absent.
+   */
+  record PeerInfo(
+      PeerId peerId,
+      AddressInfo addressInfo,
+      UnhashedId unhashedId,
+      Uptime uptime,
+      Certificate certificate,
+      Connections connections,
+      NodeResourceUtilization utilization,
+      ResourceList resourceList,
+      Expires expires)
+      implements WireObject {
+    public PeerInfo {
+      if (peerId == null && addressInfo == null) {
+        throw new IllegalArgumentException("a Peer-Info needs a Peer-ID or an Address-Info");
+      }
+    }
+
+    /** A Peer-Info with a Peer-ID and an Address-Info, the common case. */
+    public static PeerInfo of(Bytes peerId, AddressInfo addressInfo) {
+      return new PeerInfo(
+          peerId == null ? null : new PeerId(peerId),
+          addressInfo, null, null, null, null, null, null, null);
+    }
+
+    /** The peer-ID, or null when only an address is given. */
+    public Bytes id() {
+      return peerId == null ? null : peerId.id();
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.PEER_INFO;
+    }
+  }
+
+  /** Peer-ID: the node's identifier (the overlay's ID length, not checked here). */
+  record PeerId(Bytes id) implements WireObject {
+    public PeerId {
+      requireLength(id, 1, Tlv.MAX_VALUE_LENGTH, "Peer-ID");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.PEER_ID;
+    }
+  }
+
+  /** Address-Info: any number (0-255) of ICE candidates. */
+  record AddressInfo(List<Candidate> candidates) implements WireObject {
+    public static final int MAX_CANDIDATES = 255;
+
+    public AddressInfo {
+      candidates = List.copyOf(candidates);
+      if (candidates.size() > MAX_CANDIDATES) {
+        throw new IllegalArgumentException(
+            "Address-Info holds at most 255 candidates, not " + candidates.size());
+      }
+    }
+
+    public static AddressInfo of(Candidate... candidates) {
+      return new AddressInfo(List.of(candidates));
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.ADDRESS_INFO;
+    }
+  }
+
+  /**
+   * One ICE candidate of an Address-Info.
+   *
+   * @param transport TT, 4 bits: {@link #UDP} or {@link #TCP}
+   * @param hostType HT, 4 bits: {@link #HOST}, {@link #SERVER_REFLEXIVE}, {@link #PEER_REFLEXIVE},
+   *     {@link #RELAYED}
+   * @param relatedAddress rel-addr, or null when the R flag is clear; same IP version as address
+   */
+  record Candidate(
+      int foundation,
+      int componentId,
+      long priority,
+      int transport,
+      int hostType,
+      IpAddress address,
+      int port,
+      IpAddress relatedAddress,
+      int relatedPort) {
+    public static final int UDP = 0;
+    public static final int TCP = 1;
+    public static final int HOST = 0;
+    public static final int SERVER_REFLEXIVE = 1;
+    public static final int PEER_REFLEXIVE = 2;
+    public static final int RELAYED = 3;
+    /** The draft's component-ID for P2PP (section 13 lists SIP and P2PP both as 2). */
+    public static final int COMPONENT_P2PP = 2;
+
+    public Candidate {
+      requireRange(foundation, 0, 0xFF, "foundation");
+      requireRange(componentId, 0, 0xFF, "component-ID");
+      requireRange(priority, 0, 0xFFFF_FFFFL, "priority");
+      requireRange(transport, 0, 15, "transport type");
+      requireRange(hostType, 0, 15, "host type");
+      requireRange(port, 0, 0xFFFF, "port");
+      if (address == null) {
+        throw new IllegalArgumentException("a candidate needs an address");
+      }
+      if (relatedAddress == null) {
+        if (relatedPort != 0) {
+          throw new IllegalArgumentException("rel-port without rel-addr");
+        }
+      } else {
+        requireRange(relatedPort, 0, 0xFFFF, "rel-port");
+        if (relatedAddress.version() != address.version()) {
+          throw new IllegalArgumentException("rel-addr must have the IP version of the address");
+        }
+      }
+    }
+
+    /** A host candidate for P2PP over UDP with the ICE-recommended host priority. */
+    public static Candidate host(IpAddress address, int port) {
+      return new Candidate(1, COMPONENT_P2PP, (126L << 24) | (65535L << 8) | 254, UDP, HOST,
+          address, port, null, 0);
+    }
+
+    public int ipVersion() {
+      return address.version();
+    }
+
+    public static String transportName(int tt) {
+      return switch (tt) {
+        case UDP -> "UDP";
+        case TCP -> "TCP";
+        default -> Integer.toString(tt);
+      };
+    }
+
+    public static String hostTypeName(int ht) {
+      return switch (ht) {
+        case HOST -> "host";
+        case SERVER_REFLEXIVE -> "srflx";
+        case PEER_REFLEXIVE -> "prflx";
+        case RELAYED -> "relay";
+        default -> Integer.toString(ht);
+      };
+    }
+  }
+
+  /** Unhashed-ID: the pre-image of an ID (user name, AOR ...), opaque octets. */
+  record UnhashedId(Bytes value) implements WireObject {
+    public UnhashedId {
+      requireLength(value, 0, Tlv.MAX_VALUE_LENGTH, "Unhashed-ID");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.UNHASHED_ID;
+    }
+  }
+
+  /** Uptime in seconds (32 bits). */
+  record Uptime(long seconds) implements WireObject {
+    public Uptime {
+      requireRange(seconds, 0, 0xFFFF_FFFFL, "Uptime");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.UPTIME;
+    }
+  }
+
+  /** Resource-List (extension 64): the services (Cont-Types) a node offers, up to 255. */
+  record ResourceList(List<Integer> types) implements WireObject {
+    public ResourceList {
+      types = List.copyOf(types);
+      if (types.size() > 255) {
+        throw new IllegalArgumentException("Resource-List holds at most 255 types");
+      }
+      for (int t : types) {
+        requireRange(t, 0, 0xFF, "resource type");
+      }
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.RESOURCE_LIST;
+    }
+  }
+
+  // ------------------------------------------------------------------------- options and lookups
+
+  /** P2P-Options: the overlay's essentials. */
+  record P2pOptions(
+      int hashAlgorithm, int hashLength, int p2pAlgorithm, int base, Bytes overlayId)
+      implements WireObject {
+    public static final int HASH_NONE = 0;
+    public static final int HASH_SHA1 = 1;
+    public static final int HASH_SHA256 = 2;
+    public static final int HASH_SHA512 = 3;
+    public static final int HASH_MD4 = 4;
+    public static final int HASH_MD5 = 5;
+    public static final int P2P_CHORD = 0;
+    public static final int P2P_CAN = 1;
+    public static final int P2P_KADEMLIA = 2;
+    public static final int P2P_PASTRY = 3;
+    public static final int P2P_BAMBOO = 4;
+
+    public P2pOptions {
+      requireRange(hashAlgorithm, 0, 0xFF, "hash algorithm");
+      requireRange(hashLength, 0, 0xFF, "hash length");
+      requireRange(p2pAlgorithm, 0, 0xFF, "P2P algorithm");
+      requireRange(base, 0, 0xFF, "base");
+      requireLength(overlayId, 0, 0xFF, "Overlay-ID");
+    }
+
+    public static String hashName(int h) {
+      return switch (h) {
+        case HASH_NONE -> "none";
+        case HASH_SHA1 -> "SHA1";
+        case HASH_SHA256 -> "SHA-256";
+        case HASH_SHA512 -> "SHA-512";
+        case HASH_MD4 -> "MD4";
+        case HASH_MD5 -> "MD5";
+        default -> Integer.toString(h);
+      };
+    }
+
+    public static String p2pAlgorithmName(int a) {
+      String[] names = {"Chord", "CAN", "Kademlia", "Pastry", "Bamboo", "Tapestry", "Accordion",
+        "SkipNet", "Mercury", "Gia"};
+      return a >= 0 && a < names.length ? names[a] : Integer.toString(a);
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.P2P_OPTIONS;
+    }
+  }
+
+  /** Request-Options: seven flags in a 32-bit word (P R N E A S L, most significant first). */
+  record RequestOptions(
+      boolean primary,
+      boolean routingTable,
+      boolean neighborTable,
+      boolean separateRequest,
+      boolean partialReply,
+      boolean neighborJoin,
+      boolean routeLog)
+      implements WireObject {
+    @Override
+    public ObjectType type() {
+      return ObjectType.REQUEST_OPTIONS;
+    }
+  }
+
+  /**
+   * Diagnostic-Options (the draft names type 7 but leaves it empty; OpenVoIP's layout): which
+   * diagnostics a GetDiagnostics request asks for, as flags in a 32-bit word, most significant
+   * first: C Connections, U Node-Resource-Utilization, M Messages-Received (with Time-Window),
+   * S AS-Number.
+   */
+  record DiagnosticOptions(
+      boolean connections, boolean utilization, boolean messagesReceived, boolean asNumber)
+      implements WireObject {
+    @Override
+    public ObjectType type() {
+      return ObjectType.DIAGNOSTIC_OPTIONS;
+    }
+  }
+
+  /** Routing-Table: up to 255 Peer-Infos. */
+  record RoutingTable(List<PeerInfo> entries) implements WireObject {
+    public RoutingTable {
+      entries = List.copyOf(entries);
+      requireRange(entries.size(), 0, 255, "Routing-Table entries");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.ROUTING_TABLE;
+    }
+  }
+
+  /** Neighbor-Table: up to 255 Peer-Infos. */
+  record NeighborTable(List<PeerInfo> entries) implements WireObject {
+    public NeighborTable {
+      entries = List.copyOf(entries);
+      requireRange(entries.size(), 0, 255, "Neighbor-Table entries");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.NEIGHBOR_TABLE;
+    }
+  }
+
+  /**
+   * PLookup: find {@code count} peers closest to {@code peerIdA}, or exactly it ({@code exact}),
+   * or in the range A..B ({@code range}, then {@code peerIdB} is present and as long as A).
+   */
+  record PLookup(int count, boolean exact, boolean range, Bytes peerIdA, Bytes peerIdB)
+      implements WireObject {
+    public PLookup {
+      requireRange(count, 0, 63, "PLookup Num");
+      if (exact && range) {
+        throw new IllegalArgumentException("PLookup: R may only be set when E is not");
+      }
+      if (range) {
+        if (peerIdB == null || peerIdB.length() != peerIdA.length()) {
+          throw new IllegalArgumentException("a range PLookup needs Peer-IDb as long as Peer-IDa");
+        }
+        requireLength(peerIdA, 1, (Tlv.MAX_VALUE_LENGTH - 1) / 2, "Peer-IDa");
+      } else {
+        if (peerIdB != null) {
+          throw new IllegalArgumentException("Peer-IDb is only sent for range lookups");
+        }
+        requireLength(peerIdA, 1, Tlv.MAX_VALUE_LENGTH - 1, "Peer-IDa");
+      }
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.PLOOKUP;
+    }
+  }
+
+  /** Resource-ID. */
+  record ResourceId(Bytes id) implements WireObject {
+    public ResourceId {
+      requireLength(id, 1, Tlv.MAX_VALUE_LENGTH, "Resource-ID");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.RESOURCE_ID;
+    }
+  }
+
+  /** RLookup: which resource object to find, optionally only one owner's. */
+  record RLookup(int contentType, int subType, ResourceId resourceId, Owner owner)
+      implements WireObject {
+    public RLookup {
+      requireRange(contentType, 0, 0xFF, "Cont-Type");
+      requireRange(subType, 0, 0xFF, "Sub-Type");
+      if (resourceId == null) {
+        throw new IllegalArgumentException("an RLookup needs a Resource-ID");
+      }
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.RLOOKUP;
+    }
+  }
+
+  /**
+   * Resource-Object: Cont-Type, Sub-Type, Resource-ID, value, then optional additional
+   * information (Peer-Info of the publisher, Owner, Expires, Signature, Certificate).
+   */
+  record ResourceObject(
+      int contentType,
+      int subType,
+      ResourceId resourceId,
+      Bytes value,
+      PeerInfo peerInfo,
+      Owner owner,
+      Expires expires,
+      Signature signature,
+      Certificate certificate)
+      implements WireObject {
+    public static final int CONTENT_USER_INFO = 0;
+    public static final int CONTENT_STUN = 1;
+    public static final int CONTENT_TURN = 2;
+    public static final int CONTENT_STUN_TURN_ICE = 3;
+
+    public ResourceObject {
+      requireRange(contentType, 0, 0xFF, "Cont-Type");
+      requireRange(subType, 0, 0xFF, "Sub-Type");
+      if (resourceId == null) {
+        throw new IllegalArgumentException("a Resource-Object needs a Resource-ID");
+      }
+      requireLength(value, 0, Tlv.MAX_VALUE_LENGTH, "Resource-Object value");
+    }
+
+    /** A resource object with just its identity and value. */
+    public static ResourceObject of(int contentType, int subType, Bytes resourceId, Bytes value) {
+      return new ResourceObject(contentType, subType, new ResourceId(resourceId), value,
+          null, null, null, null, null);
+    }
+
+    public static String contentTypeName(int c) {
+      return switch (c) {
+        case CONTENT_USER_INFO -> "User-Info";
+        case CONTENT_STUN -> "STUN";
+        case CONTENT_TURN -> "TURN";
+        case CONTENT_STUN_TURN_ICE -> "STUN+TURN+ICE";
+        default -> Integer.toString(c);
+      };
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.RESOURCE_OBJECT;
+    }
+  }
+
+  /** Expires: seconds (32 bits). */
+  record Expires(long seconds) implements WireObject {
+    public Expires {
+      requireRange(seconds, 0, 0xFFFF_FFFFL, "Expires");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.EXPIRES;
+    }
+  }
+
+  /** Owner: the owner's identity (its user-ID as in its certificate), opaque octets. */
+  record Owner(Bytes value) implements WireObject {
+    public Owner {
+      requireLength(value, 0, Tlv.MAX_VALUE_LENGTH, "Owner");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.OWNER;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ security
+
+  /** Certificate-Signing-Request: a DER PKCS#10 request. */
+  record CertificateSigningRequest(Bytes der) implements WireObject {
+    public CertificateSigningRequest {
+      requireLength(der, 0, Tlv.MAX_VALUE_LENGTH, "Certificate-Signing-Request");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.CERTIFICATE_SIGNING_REQUEST;
+    }
+  }
+
+  /** Certificate: a Sub-Type octet (0 self-signed, 1 server-signed) then a DER X.509 certificate. */
+  record Certificate(int subType, Bytes der) implements WireObject {
+    public static final int SELF_SIGNED = 0;
+    public static final int SERVER_SIGNED = 1;
+
+    public Certificate {
+      requireRange(subType, 0, 0xFF, "Certificate Sub-Type");
+      requireLength(der, 0, Tlv.MAX_VALUE_LENGTH - 1, "Certificate");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.CERTIFICATE;
+    }
+  }
+
+  /** Signature: a 16-bit TLS SignatureScheme (0x0403 ECDSA P-256/SHA-256, 0x0807 Ed25519), then the signature. */
+  record Signature(int scheme, Bytes value) implements WireObject {
+    public static final int ECDSA_SECP256R1_SHA256 = 0x0403;
+    public static final int ED25519 = 0x0807;
+
+    public Signature {
+      requireRange(scheme, 0, 0xFFFF, "signature scheme");
+      requireLength(value, 0, Tlv.MAX_VALUE_LENGTH - 2, "Signature");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.SIGNATURE;
+    }
+  }
+
+  /** Password (extension 65): the credential of Enroll and Authenticate, opaque octets. */
+  record Password(Bytes value) implements WireObject {
+    public Password {
+      requireLength(value, 0, Tlv.MAX_VALUE_LENGTH, "Password");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.PASSWORD;
+    }
+
+    @Override
+    public String toString() {
+      return "Password[" + value.length() + " bytes]";
+    }
+  }
+
+  // --------------------------------------------------------------------------------- diagnostics
+
+  /** Time-Window: seconds since statistics gathering began (32 bits). */
+  record TimeWindow(long seconds) implements WireObject {
+    public TimeWindow {
+      requireRange(seconds, 0, 0xFFFF_FFFFL, "Time-Window");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.TIME_WINDOW;
+    }
+  }
+
+  /** Connections: neighbor peers, routing peers, clients (16 bits each). */
+  record Connections(int neighbors, int routingPeers, int clients) implements WireObject {
+    public Connections {
+      requireRange(neighbors, 0, 0xFFFF, "neighbor peers");
+      requireRange(routingPeers, 0, 0xFFFF, "routing peers");
+      requireRange(clients, 0, 0xFFFF, "clients");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.CONNECTIONS;
+    }
+  }
+
+  /** Node-Resource-Utilization: bandwidth in kbit/s (32 bits), CPU and bandwidth use in percent. */
+  record NodeResourceUtilization(long bandwidthKbps, int cpuPercent, int bandwidthPercent)
+      implements WireObject {
+    public NodeResourceUtilization {
+      requireRange(bandwidthKbps, 0, 0xFFFF_FFFFL, "peer bandwidth");
+      requireRange(cpuPercent, 0, 0xFF, "CPU utilization");
+      requireRange(bandwidthPercent, 0, 0xFF, "bandwidth utilization");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.NODE_RESOURCE_UTILIZATION;
+    }
+  }
+
+  /** Messages-Received: per message type (254 responses, 255 ACKs), a 24-bit count. */
+  record MessagesReceived(List<Count> counts) implements WireObject {
+    public static final int TYPE_RESPONSES = 254;
+    public static final int TYPE_ACKS = 255;
+
+    public MessagesReceived {
+      counts = List.copyOf(counts);
+      requireRange(counts.size(), 0, Tlv.MAX_VALUE_LENGTH / 4, "Messages-Received entries");
+    }
+
+    /** One entry: a message type and how many were received. */
+    public record Count(int messageType, int count) {
+      public Count {
+        requireRange(messageType, 0, 0xFF, "message type");
+        requireRange(count, 0, 0xFF_FFFF, "message count");
+      }
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.MESSAGES_RECEIVED;
+    }
+  }
+
+  /** AS-Number: the node's autonomous system (32 bits). */
+  record AsNumber(long asn) implements WireObject {
+    public AsNumber {
+      requireRange(asn, 0, 0xFFFF_FFFFL, "AS number");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.AS_NUMBER;
+    }
+  }
+
+  /**
+   * Error (the draft says TBD; OpenVoIP's layout): the response code it explains (16 bits), a
+   * sub-code (8 bits, {@link WireError#subCode()}), the object type concerned (8 bits, 255 if
+   * none), and a UTF-8 reason phrase.
+   */
+  record ErrorInfo(int code, int subCode, int objectType, String reason) implements WireObject {
+    public static final int NO_OBJECT = 255;
+
+    public ErrorInfo {
+      requireRange(code, 0, 0xFFFF, "error code");
+      requireRange(subCode, 0, 0xFF, "error sub-code");
+      requireRange(objectType, 0, 0xFF, "error object type");
+      if (reason == null) {
+        reason = "";
+      }
+      int len = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      requireRange(len, 0, Tlv.MAX_VALUE_LENGTH - 4, "Error reason phrase length");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.ERROR;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------- checks
+
+  private static void requireRange(long v, long min, long max, String what) {
+    if (v < min || v > max) {
+      throw new IllegalArgumentException(what + " must be in " + min + ".." + max + ", not " + v);
+    }
+  }
+
+  private static void requireLength(Bytes b, int min, int max, String what) {
+    if (b == null) {
+      throw new IllegalArgumentException(what + " is missing");
+    }
+    requireRange(b.length(), min, max, what + " length");
+  }
+}
