@@ -185,8 +185,14 @@ public final class MessageJson {
     } else if (o instanceof ErrorInfo e) {
       n.put("code", e.code());
       n.put("subCode", e.subCode());
-      n.put("objectType", e.objectType() == ErrorInfo.NO_OBJECT ? "none"
-          : ObjectType.nameOf(e.objectType()));
+      ObjectType concerned = ObjectType.fromCode(e.objectType());
+      if (e.objectType() == ErrorInfo.NO_OBJECT) {
+        n.put("objectType", "none");
+      } else if (concerned != null) {
+        n.put("objectType", concerned.wireName());
+      } else {
+        n.put("objectType", e.objectType());
+      }
       n.put("reason", e.reason());
     } else if (o instanceof ResourceList r) {
       ArrayNode types = n.putArray("types");
@@ -496,8 +502,12 @@ public final class MessageJson {
     if (v.isIntegralNumber()) {
       return v.asInt();
     }
+    String text = v.asText();
+    if (text.matches("[0-9]+|0[xX][0-9a-fA-F]+")) { // an unnamed code printed as a number
+      return Integer.decode(text);
+    }
     try {
-      return parse.applyAsInt(v.asText());
+      return parse.applyAsInt(text);
     } catch (RuntimeException e) {
       throw p.bad("'" + v.asText() + "' is neither a known name nor a number");
     }
