@@ -46,6 +46,9 @@ public final class Examples {
             new RequestOptions(false, false, false, false, false, false, true),
             peer(JOINING_PEER, 192, 0, 2, 10),
             new PLookup(3, false, false, sequence(0x40, 20), null))));
+    list.add(new Example("lookup-peer-response",
+        "200 responseACK to a LookupPeer: the responder's Peer-Info, then the 3 peers found",
+        lookupPeerResponse(3)));
     list.add(new Example("publish-request",
         "Publish of a User-Info resource object with an owner and a lifetime",
         publishRequest("sip:alice@example.org".getBytes(StandardCharsets.UTF_8))));

@@ -28,9 +28,12 @@ public final class MalformedMessageException extends Exception {
     return reason;
   }
 
-  /** The response code a peer answers with, or 0 if it must not answer. */
+  /**
+   * The response code a peer answers with, or 0 if it must not answer: the bytes are not P2PP, or
+   * the header's IDs could not be read, so there is no transaction to address an answer to.
+   */
   public int responseCode() {
-    return reason.responseCode();
+    return header == null ? 0 : reason.responseCode();
   }
 
   /** The header, or null if the header itself could not be read. */
@@ -49,7 +52,7 @@ public final class MalformedMessageException extends Exception {
     if (text.length() > 200) {
       text = text.substring(0, 200);
     }
-    return new WireObject.ErrorInfo(reason.responseCode(), reason.subCode(), objectType, text);
+    return new WireObject.ErrorInfo(responseCode(), reason.subCode(), objectType, text);
   }
 
   MalformedMessageException withHeader(Header h) {

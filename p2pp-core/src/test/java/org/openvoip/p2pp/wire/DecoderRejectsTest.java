@@ -99,6 +99,13 @@ class DecoderRejectsTest {
       assertThat(e.reason()).as("prefix of %d bytes", n)
           .isIn(WireError.NOT_P2PP, WireError.TRUNCATED);
       assertThat(e.getMessage()).isNotBlank();
+      if (n < 36) { // the Source-ID is incomplete: nobody to answer
+        assertThat(e.header()).isNull();
+        assertThat(e.responseCode()).isZero();
+      } else {
+        assertThat(e.header().transactionId()).isEqualTo(12345);
+        assertThat(e.responseCode()).isEqualTo(400);
+      }
     }
   }
 
