@@ -65,7 +65,9 @@ final class WireDecodeCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("error: " + e.getMessage());
       return 1;
     }
-    int length = idLength != null ? idLength : inferIdLength(bytes);
+    int inferred = WireDecoder.inferIdLength(bytes);
+    int length = idLength != null ? idLength
+        : inferred > 0 ? inferred : WireDecoder.DEFAULT_ID_LENGTH;
     WireDecoder decoder;
     try {
       decoder = new WireDecoder(length);
@@ -80,7 +82,8 @@ final class WireDecodeCommand implements Callable<Integer> {
       spec.commandLine().getErr().println(describe(e));
       if (idLength == null && e.responseCode() != 0) {
         spec.commandLine().getErr().println("note: decoded with ID length " + length
-            + ", inferred from the byte count; --id-length N sets it");
+            + (inferred > 0 ? ", inferred from the byte count" : " (the default)")
+            + "; --id-length N sets it");
       }
       return 1;
     }
@@ -90,15 +93,6 @@ final class WireDecodeCommand implements Callable<Integer> {
             : MessageText.format(message);
     spec.commandLine().getOut().println(shown.stripTrailing());
     return 0;
-  }
-
-  /**
-   * The ID length the byte count implies; when the bytes imply none, the default, so that the
-   * decoder names what is wrong with them.
-   */
-  private static int inferIdLength(byte[] bytes) {
-    int inferred = WireDecoder.inferIdLength(bytes);
-    return inferred > 0 ? inferred : WireDecoder.DEFAULT_ID_LENGTH;
   }
 
   /** "error: message (peer would answer code)"; no parenthesis when the peer stays silent. */
