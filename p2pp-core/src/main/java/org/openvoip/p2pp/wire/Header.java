@@ -56,8 +56,8 @@ public record Header(
     if (wantsResponseId != (responseId != null)) {
       throw new IllegalArgumentException(
           wantsResponseId
-              ? "a " + describe(kind, ack) + " carries a Response-ID"
-              : "a " + describe(kind, ack) + " carries no Response-ID");
+              ? MessageSchema.withArticle(describe(kind, ack)) + " carries a Response-ID"
+              : MessageSchema.withArticle(describe(kind, ack)) + " carries no Response-ID");
     }
     if (responseId != null && responseId.length() != sourceId.length()) {
       throw new IllegalArgumentException("Response-ID and Source-ID must have the same length");

@@ -103,7 +103,7 @@ public final class MessageSchema {
     for (WireObject o : objects) {
       if (!allows(rules, o.type())) {
         throw new MalformedMessageException(WireError.UNEXPECTED_OBJECT, o.type().code(),
-            o.type().wireName() + " is not allowed in a " + m.header().describe());
+            o.type().wireName() + " is not allowed in " + withArticle(m.header().describe()));
       }
     }
     for (Rule r : rules) {
@@ -115,8 +115,9 @@ public final class MessageSchema {
       }
       if (n < r.min()) {
         throw new MalformedMessageException(WireError.MISSING_OBJECT, r.type().code(),
-            m.header().describe() + " needs " + (r.min() == 1 ? "a " : r.min() + " ")
-                + r.type().wireName() + (n > 0 ? " (has " + n + ")" : ""));
+            m.header().describe() + " needs "
+                + (r.min() == 1 ? withArticle(r.type().wireName()) : r.min() + " " + r.type().wireName())
+                + (n > 0 ? " (has " + n + ")" : ""));
       }
       if (n > r.max()) {
         throw new MalformedMessageException(WireError.UNEXPECTED_OBJECT, r.type().code(),
@@ -124,6 +125,11 @@ public final class MessageSchema {
                 + ", at most " + r.max());
       }
     }
+  }
+
+  /** "a Join request", "an ACK of ...", "an Expires". */
+  static String withArticle(String noun) {
+    return ("AEIOU".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
   }
 
   private static boolean allows(List<Rule> rules, ObjectType t) {

@@ -193,8 +193,8 @@ public final class WireDecoder {
     int headerLen = Header.FIXED_LENGTH + (hasResponseId ? 2 : 1) * idLen;
     if (len < headerLen) {
       throw new MalformedMessageException(WireError.TRUNCATED,
-          len + " bytes end inside the " + headerLen + "-byte header of a " + method.wireName()
-              + " " + kind.label() + " (ID length " + idLen + ")");
+          len + " bytes end inside the " + headerLen + "-byte header of "
+              + MessageSchema.withArticle(method.wireName() + " " + kind.label()) + " (ID length " + idLen + ")");
     }
     if (!kind.isResponse() && !ack) {
       code = 0; // reserved bits in requests and indications: ignored on receipt
@@ -324,7 +324,7 @@ public final class WireDecoder {
 
     private static String in(Object where) {
       if (where instanceof Header h) {
-        return " in a " + h.describe();
+        return " in " + MessageSchema.withArticle(h.describe());
       }
       return where == null ? "" : " in " + ((ObjectType) where).wireName();
     }

@@ -179,7 +179,7 @@ class DecoderRejectsTest {
         Header.request(Method.KEEP_ALIVE, true, false, 1, 1, Examples.JOINING_PEER),
         Examples.peer(Examples.JOINING_PEER, 10, 0, 0, 1));
     e = reject(WireEncoder.encodeUnchecked(keepAlive));
-    assertThat(e.getMessage()).isEqualTo("KeepAlive request needs a Expires");
+    assertThat(e.getMessage()).isEqualTo("KeepAlive request needs an Expires");
     assertThatThrownBy(() -> WireEncoder.encode(keepAlive))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Expires");
   }

@@ -581,7 +581,16 @@ public final class MessageJson {
       }
       return x;
     }
-    Bytes b = hex(n, field, p);
+    if (!v.isTextual()) {
+      throw p.at(field).bad("expected a hex string or a number");
+    }
+    String digits = v.asText().replaceFirst("^0[xX]", "");
+    Bytes b;
+    try {
+      b = Bytes.fromHex(digits.length() % 2 == 1 ? "0" + digits : digits);
+    } catch (IllegalArgumentException e) {
+      throw p.at(field).bad(e.getMessage());
+    }
     if (b.length() > 4) {
       throw p.at(field).bad("more than 32 bits");
     }
@@ -598,10 +607,7 @@ public final class MessageJson {
       throw p.at(field).bad("missing or not a hex string");
     }
     try {
-      String s = v.asText();
-      // allow an odd number of digits for numbers like "3039"
-      String digits = s.startsWith("0x") || s.startsWith("0X") ? s.substring(2) : s;
-      return Bytes.fromHex(digits.length() % 2 == 1 ? "0" + digits : digits);
+      return Bytes.fromHex(v.asText());
     } catch (IllegalArgumentException e) {
       throw p.at(field).bad(e.getMessage());
     }
