@@ -98,13 +98,32 @@ public final class WireDecoder {
       int end = off + len;
       List<MessageSchema.Rule> rules = MessageSchema.rulesFor(h);
       long allowed = MessageSchema.allowedMask(rules);
-      List<WireObject> objects = new ArrayList<>(4);
+      // Most messages carry one or two objects: keep those in locals, so that the immutable
+      // list Message holds is the only list a decode allocates for them.
+      WireObject first = null;
+      WireObject second = null;
+      List<WireObject> more = null;
       while (r.pos < end) {
         WireObject o = r.readObject(end, allowed, h);
-        if (o != null) {
-          objects.add(o);
+        if (o == null) {
+          continue;
+        }
+        if (first == null) {
+          first = o;
+        } else if (second == null) {
+          second = o;
+        } else {
+          if (more == null) {
+            more = new ArrayList<>();
+            more.add(first);
+            more.add(second);
+          }
+          more.add(o);
         }
       }
+      List<WireObject> objects = more != null ? more
+          : second != null ? List.of(first, second)
+          : first != null ? List.of(first) : List.of();
       Message m = new Message(h, objects);
       MessageSchema.check(m);
       return m;
@@ -343,14 +362,17 @@ public final class WireDecoder {
         case UPTIME:
           return new Uptime(word(type, len));
         case P2P_OPTIONS: {
-          need(type, len >= 5, "needs at least 5 bytes, has " + len);
+          if (len < 5) {
+            throw malformed(type, "needs at least 5 bytes, has " + len);
+          }
           int hash = u8();
           int hashLen = u8();
           int algo = u8();
           int base = u8();
           int idLen = u8();
-          need(type, len == 5 + idLen,
-              "OverlayID Len " + idLen + " does not match the object length " + len);
+          if (len != 5 + idLen) {
+            throw malformed(type, "OverlayID Len " + idLen + " does not match the object length " + len);
+          }
           return new P2pOptions(hash, hashLen, algo, base, bytes(idLen));
         }
         case REQUEST_OPTIONS: {
@@ -367,14 +389,20 @@ public final class WireDecoder {
         case NEIGHBOR_TABLE:
           return new NeighborTable(readTable(type, len, end));
         case PLOOKUP: {
-          need(type, len >= 2, "needs a flags byte and a Peer-ID");
+          if (len < 2) {
+            throw malformed(type, "needs a flags byte and a Peer-ID");
+          }
           int b = u8();
           boolean exact = (b & 2) != 0;
           boolean range = (b & 1) != 0;
-          need(type, !(exact && range), "E and R are both set");
+          if (exact && range) {
+            throw malformed(type, "E and R are both set");
+          }
           int rest = len - 1;
           if (range) {
-            need(type, rest % 2 == 0, "a range lookup needs two Peer-IDs of equal length");
+            if (rest % 2 != 0) {
+              throw malformed(type, "a range lookup needs two Peer-IDs of equal length");
+            }
             Bytes a = bytes(rest / 2);
             return new PLookup(b >>> 2, false, true, a, bytes(rest / 2));
           }
@@ -383,7 +411,9 @@ public final class WireDecoder {
         case RESOURCE_ID:
           return new ResourceId(nonEmpty(type, len));
         case RLOOKUP: {
-          need(type, len >= 2, "needs Cont-Type and Sub-Type");
+          if (len < 2) {
+            throw malformed(type, "needs Cont-Type and Sub-Type");
+          }
           int ct = u8();
           int st = u8();
           ResourceId rid = readResourceId(type, end);
@@ -391,7 +421,9 @@ public final class WireDecoder {
           while (pos < end) {
             WireObject o = readObject(end, RLOOKUP_PARTS, type);
             if (o != null) {
-              need(type, owner == null, "has two Owners");
+              if (owner != null) {
+                throw malformed(type, "has two Owners");
+              }
               owner = (Owner) o;
             }
           }
@@ -406,21 +438,31 @@ public final class WireDecoder {
         case CERTIFICATE_SIGNING_REQUEST:
           return new CertificateSigningRequest(bytes(len));
         case CERTIFICATE:
-          need(type, len >= 1, "needs a Sub-Type byte");
+          if (len < 1) {
+            throw malformed(type, "needs a Sub-Type byte");
+          }
           return new Certificate(u8(), bytes(len - 1));
         case SIGNATURE:
-          need(type, len >= 2, "needs a 16-bit signature scheme");
+          if (len < 2) {
+            throw malformed(type, "needs a 16-bit signature scheme");
+          }
           return new Signature(u16(), bytes(len - 2));
         case TIME_WINDOW:
           return new TimeWindow(word(type, len));
         case CONNECTIONS:
-          need(type, len == 6, "is 6 bytes, not " + len);
+          if (len != 6) {
+            throw malformed(type, "is 6 bytes, not " + len);
+          }
           return new Connections(u16(), u16(), u16());
         case NODE_RESOURCE_UTILIZATION:
-          need(type, len == 6, "is 6 bytes, not " + len);
+          if (len != 6) {
+            throw malformed(type, "is 6 bytes, not " + len);
+          }
           return new NodeResourceUtilization(u32(buf, advance(4)), u8(), u8());
         case MESSAGES_RECEIVED: {
-          need(type, len % 4 == 0, "is a list of 4-byte entries, not " + len + " bytes");
+          if (len % 4 != 0) {
+            throw malformed(type, "is a list of 4-byte entries, not " + len + " bytes");
+          }
           List<MessagesReceived.Count> counts = new ArrayList<>(len / 4);
           while (pos < end) {
             int t = u8();
@@ -432,16 +474,22 @@ public final class WireDecoder {
         case AS_NUMBER:
           return new AsNumber(word(type, len));
         case ERROR: {
-          need(type, len >= 4, "needs at least 4 bytes, has " + len);
+          if (len < 4) {
+            throw malformed(type, "needs at least 4 bytes, has " + len);
+          }
           int code = u16();
           int sub = u8();
           int objectType = u8();
           return new ErrorInfo(code, sub, objectType, utf8(type, len - 4));
         }
         case RESOURCE_LIST: {
-          need(type, len >= 1, "needs a Num byte");
+          if (len < 1) {
+            throw malformed(type, "needs a Num byte");
+          }
           int n = u8();
-          need(type, len == 1 + n, "Num " + n + " does not match the object length " + len);
+          if (len != 1 + n) {
+            throw malformed(type, "Num " + n + " does not match the object length " + len);
+          }
           List<Integer> types = new ArrayList<>(n);
           for (int i = 0; i < n; i++) {
             types.add(u8());
@@ -483,7 +531,9 @@ public final class WireDecoder {
               case RESOURCE_LIST -> resourceList != null;
               default -> expires != null;
             };
-        need(PEER_INFO, !dup, "has two " + t.wireName() + " objects");
+        if (dup) {
+          throw malformed(PEER_INFO, "has two " + t.wireName() + " objects");
+        }
         switch (t) {
           case PEER_ID -> peerId = (PeerId) o;
           case ADDRESS_INFO -> addressInfo = (AddressInfo) o;
@@ -496,13 +546,17 @@ public final class WireDecoder {
           default -> expires = (Expires) o;
         }
       }
-      need(PEER_INFO, peerId != null || addressInfo != null, "has neither Peer-ID nor Address-Info");
+      if (peerId == null && addressInfo == null) {
+        throw malformed(PEER_INFO, "has neither Peer-ID nor Address-Info");
+      }
       return new PeerInfo(peerId, addressInfo, unhashedId, uptime, certificate, connections,
           utilization, resourceList, expires);
     }
 
     private AddressInfo readAddressInfo(int len, int end) throws MalformedMessageException {
-      need(ADDRESS_INFO, len >= 1, "needs a Num byte");
+      if (len < 1) {
+        throw malformed(ADDRESS_INFO, "needs a Num byte");
+      }
       int n = u8();
       if (n == 1) { // the common case, without a temporary list
         return new AddressInfo(List.of(readCandidate(0, end)));
@@ -522,8 +576,9 @@ public final class WireDecoder {
       int b = buf[pos] & 0xFF;
       boolean related = (b & 0x80) != 0;
       int ipVer = b & 0x0F;
-      need(ADDRESS_INFO, ipVer == 4 || ipVer == 6,
-          "candidate " + (i + 1) + " has IP-ver " + ipVer + " (4 or 6)");
+      if (ipVer != 4 && ipVer != 6) {
+        throw malformed(ADDRESS_INFO, "candidate " + (i + 1) + " has IP-ver " + ipVer + " (4 or 6)");
+      }
       int alen = ipVer == 4 ? 4 : 16;
       int need = 10 + alen + (related ? alen + 2 : 0);
       if (end - pos < need) {
@@ -549,7 +604,9 @@ public final class WireDecoder {
 
     private List<PeerInfo> readTable(ObjectType type, int len, int end)
         throws MalformedMessageException {
-      need(type, len >= 1, "needs a Num entries byte");
+      if (len < 1) {
+        throw malformed(type, "needs a Num entries byte");
+      }
       int n = u8();
       List<PeerInfo> entries = new ArrayList<>(Math.min(n, (end - pos) / 8));
       while (pos < end) {
@@ -558,7 +615,9 @@ public final class WireDecoder {
           entries.add((PeerInfo) o);
         }
       }
-      need(type, entries.size() == n, "says " + n + " entries but holds " + entries.size());
+      if (entries.size() != n) {
+        throw malformed(type, "says " + n + " entries but holds " + entries.size());
+      }
       return entries;
     }
 
@@ -573,14 +632,19 @@ public final class WireDecoder {
 
     private ResourceObject readResourceObject(ObjectType type, int len, int end)
         throws MalformedMessageException {
-      need(type, len >= 2, "needs Cont-Type and Sub-Type");
+      if (len < 2) {
+        throw malformed(type, "needs Cont-Type and Sub-Type");
+      }
       int ct = u8();
       int st = u8();
       ResourceId rid = readResourceId(type, end);
-      need(type, end - pos >= 2, "needs a 16-bit value length after its Resource-ID");
+      if (end - pos < 2) {
+        throw malformed(type, "needs a 16-bit value length after its Resource-ID");
+      }
       int vlen = u16();
-      need(type, vlen <= end - pos, "value length " + vlen + " exceeds the " + (end - pos)
-          + " bytes left");
+      if (vlen > end - pos) {
+        throw malformed(type, "value length " + vlen + " exceeds the " + (end - pos) + " bytes left");
+      }
       Bytes value = bytes(vlen);
       PeerInfo peerInfo = null;
       Owner owner = null;
@@ -600,7 +664,9 @@ public final class WireDecoder {
               case SIGNATURE -> signature != null;
               default -> certificate != null;
             };
-        need(type, !dup, "has two " + o.type().wireName() + " objects");
+        if (dup) {
+          throw malformed(type, "has two " + o.type().wireName() + " objects");
+        }
         switch (o.type()) {
           case PEER_INFO -> peerInfo = (PeerInfo) o;
           case OWNER -> owner = (Owner) o;
@@ -638,12 +704,16 @@ public final class WireDecoder {
     }
 
     private Bytes nonEmpty(ObjectType type, int len) throws MalformedMessageException {
-      need(type, len > 0, "is empty");
+      if (len <= 0) {
+        throw malformed(type, "is empty");
+      }
       return bytes(len);
     }
 
     private long word(ObjectType type, int len) throws MalformedMessageException {
-      need(type, len == 4, "is 4 bytes, not " + len);
+      if (len != 4) {
+        throw malformed(type, "is 4 bytes, not " + len);
+      }
       return u32(buf, advance(4));
     }
 
@@ -663,12 +733,6 @@ public final class WireDecoder {
 
     private static boolean bit(int word, int bit) {
       return (word & (1 << bit)) != 0;
-    }
-
-    private void need(ObjectType type, boolean ok, String what) throws MalformedMessageException {
-      if (!ok) {
-        throw malformed(type, what);
-      }
     }
 
     private MalformedMessageException malformed(ObjectType type, String what) {

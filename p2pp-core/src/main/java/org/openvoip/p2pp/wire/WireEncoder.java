@@ -155,16 +155,14 @@ public final class WireEncoder {
     return o == null ? pos : writeObject(o, b, pos);
   }
 
+  /**
+   * Writes one object. Its Length is filled in after its value is written: the message was sized
+   * (and every length checked against 65535) once, in {@link #objectLength}, so nested objects
+   * are not sized again at every level.
+   */
   static int writeObject(WireObject o, byte[] b, int pos) {
-    int len = valueLength(o);
-    if (len > Tlv.MAX_VALUE_LENGTH) {
-      throw new IllegalArgumentException(o.type().wireName() + " value is " + len
-          + " bytes, more than the 65535 its Length field can carry");
-    }
     b[pos] = (byte) o.type().code();
     b[pos + 1] = (byte) (o.type().flags() << 6);
-    b[pos + 2] = (byte) (len >>> 8);
-    b[pos + 3] = (byte) len;
     int p = pos + Tlv.HEADER_LENGTH;
     if (o instanceof PeerInfo i) {
       p = writeOptional(i.peerId(), b, p);
@@ -274,7 +272,9 @@ public final class WireEncoder {
     } else {
       throw new AssertionError(o.type());
     }
-    assert p == pos + Tlv.HEADER_LENGTH + len : o.type();
+    int len = p - pos - Tlv.HEADER_LENGTH;
+    b[pos + 2] = (byte) (len >>> 8);
+    b[pos + 3] = (byte) len;
     return p;
   }
 
