@@ -1,7 +1,6 @@
 package org.openvoip.p2pp.wire.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Map;
 import org.openvoip.p2pp.wire.Header;
 import org.openvoip.p2pp.wire.Message;
@@ -57,9 +56,7 @@ public final class MessageText {
   private static void object(StringBuilder sb, int depth, JsonNode o) {
     sb.append("  ".repeat(depth)).append(o.path("type").asText());
     StringBuilder children = new StringBuilder();
-    Iterator<Map.Entry<String, JsonNode>> fields = o.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> f = fields.next();
+    for (Map.Entry<String, JsonNode> f : o.properties()) {
       String k = f.getKey();
       JsonNode v = f.getValue();
       if (k.equals("type")) {
@@ -76,7 +73,7 @@ public final class MessageText {
           } else if (item.isObject()) {
             children.append("  ".repeat(depth + 1)).append(k.endsWith("s") ? k.substring(0,
                 k.length() - 1) : k);
-            item.fields().forEachRemaining(e -> children.append("  ").append(e.getKey())
+            item.properties().forEach(e -> children.append("  ").append(e.getKey())
                 .append('=').append(e.getValue().asText()));
             children.append('\n');
           } else {
