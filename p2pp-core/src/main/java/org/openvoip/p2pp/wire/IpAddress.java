@@ -39,7 +39,11 @@ public record IpAddress(Bytes octets) {
     if (s.indexOf(':') < 0) {
       return new IpAddress(Bytes.of(parseIpv4(text, s)));
     }
-    // A literal containing ':' is parsed as IPv6 by the JDK without any name lookup.
+    // The JDK parses text of hex digits, ':' and '.' as an IPv6 literal; anything else could
+    // make it look the name up in DNS, which the protocol engine must never do.
+    if (!s.matches("[0-9A-Fa-f:.]+")) {
+      throw new IllegalArgumentException("not an IP address: " + text);
+    }
     try {
       InetAddress a = InetAddress.getByName(s);
       byte[] raw = a.getAddress();
