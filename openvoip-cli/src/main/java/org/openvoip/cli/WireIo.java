@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import org.openvoip.p2pp.wire.Bytes;
 
 /** Input and output helpers of the wire commands: raw bytes, lenient hex text, JSON. */
 final class WireIo {
@@ -41,26 +42,16 @@ final class WireIo {
   }
 
   /**
-   * Parses hex digits; whitespace and colons are ignored, and one leading "0x" is allowed.
+   * Parses hex text as {@link Bytes#parseHex} does (whitespace, colons and a leading 0x allowed).
    *
    * @throws IllegalArgumentException saying what is wrong with the text
    */
   static byte[] parseHex(String text) {
-    String digits = text.replaceAll("[\\s:]", "");
-    if (digits.startsWith("0x") || digits.startsWith("0X")) {
-      digits = digits.substring(2);
-    }
-    if (digits.isEmpty()) {
+    byte[] bytes = Bytes.parseHex(text);
+    if (bytes.length == 0) {
       throw new IllegalArgumentException("no hex digits");
     }
-    int bad = firstNonHex(digits);
-    if (bad >= 0) {
-      throw new IllegalArgumentException("'" + digits.charAt(bad) + "' is not a hex digit");
-    }
-    if (digits.length() % 2 != 0) {
-      throw new IllegalArgumentException("odd number of hex digits (" + digits.length() + ")");
-    }
-    return HEX.parseHex(digits);
+    return bytes;
   }
 
   /** A short reason for an I/O failure: "no such file", "permission denied", ... */
@@ -76,14 +67,5 @@ final class WireIo {
 
   static String toHex(byte[] bytes) {
     return HEX.formatHex(bytes);
-  }
-
-  private static int firstNonHex(String digits) {
-    for (int i = 0; i < digits.length(); i++) {
-      if (!HexFormat.isHexDigit(digits.charAt(i))) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

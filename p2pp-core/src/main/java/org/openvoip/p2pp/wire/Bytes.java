@@ -55,7 +55,7 @@ public final class Bytes implements Comparable<Bytes> {
       if (Character.digit(c, 16) >= 0) {
         digits.append(c);
       } else if (!Character.isWhitespace(c) && c != ':') {
-        throw new IllegalArgumentException("not a hex digit: '" + c + "' at position " + i);
+        throw new IllegalArgumentException("'" + c + "' is not a hex digit (position " + i + ")");
       }
     }
     if (digits.length() % 2 != 0) {
