@@ -23,6 +23,21 @@ import picocli.CommandLine;
 
 class OpenVoipCliTest {
 
+  /** The README's example decodes the hand-written Join vector: the README cannot drift. */
+  @Test
+  void theReadmeDecodeExampleWorks() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\./openvoip wire decode ([0-9a-f]{40,})").matcher(readme);
+    assertThat(m.find()).as("README shows ./openvoip wire decode <hex>").isTrue();
+    Result r = run("wire", "decode", m.group(1));
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).startsWith("Join request").contains("192.0.2.10");
+    assertThat(HexFormat.of().parseHex(m.group(1)))
+        .isEqualTo(WireEncoder.encode(Examples.joinRequest()));
+  }
+
+
   @TempDir Path dir;
 
   record Result(int exit, String out, String err) {}
