@@ -1,0 +1,31 @@
+package org.openvoip.p2pp.env;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * The protocol engine's only door to the world. Nothing in p2pp-core creates a thread, opens a
+ * socket, reads the wall clock or seeds its own randomness: the runtime behind this interface
+ * does (Netty in p2pp-net, a discrete-event scheduler in p2pp-sim, a fake in unit tests).
+ *
+ * <p>All calls into one node's engine happen on one thread at a time, and every task scheduled
+ * here runs on that same thread, so the engine needs no locks.
+ */
+public interface Env {
+  /** Monotonic time in milliseconds; only differences are meaningful. */
+  long now();
+
+  /** Runs {@code task} after {@code delayMillis} on the node's thread, unless cancelled first. */
+  Timer schedule(long delayMillis, Runnable task);
+
+  /** This node's seeded generator: the same seed gives the same run. */
+  RandomGenerator random();
+
+  /** Hands bytes to a transport; delivery is not guaranteed on an unreliable one. */
+  void send(Transport transport, Endpoint destination, byte[] bytes);
+
+  /** A scheduled task. */
+  interface Timer {
+    /** Stops the task from running; harmless if it already ran. */
+    void cancel();
+  }
+}

@@ -1,0 +1,472 @@
+package org.openvoip.p2pp.transaction;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.openvoip.p2pp.env.Counters;
+import org.openvoip.p2pp.env.Endpoint;
+import org.openvoip.p2pp.env.Env;
+import org.openvoip.p2pp.env.Transport;
+import org.openvoip.p2pp.wire.Bytes;
+import org.openvoip.p2pp.wire.Header;
+import org.openvoip.p2pp.wire.MalformedMessageException;
+import org.openvoip.p2pp.wire.Message;
+import org.openvoip.p2pp.wire.MessageKind;
+import org.openvoip.p2pp.wire.ResponseCode;
+import org.openvoip.p2pp.wire.WireDecoder;
+import org.openvoip.p2pp.wire.WireEncoder;
+import org.openvoip.p2pp.wire.WireObject;
+import org.openvoip.p2pp.wire.WireObject.PeerInfo;
+
+/**
+ * Hop-by-hop reliability (draft sections 3.5, 4.3 and 6): the transaction state machines for
+ * requests, responses and indications over unreliable and reliable transports.
+ *
+ * <ul>
+ *   <li>Over UDP/DTLS every request, response, responseACK and indication is retransmitted after
+ *       T0, 2 T0, 4 T0 ... until the next hop acknowledges it, and fails after T2. A request
+ *       whose next hop sent an ACK waits T3 for its response. A failed request completes with
+ *       418 (Timeout).
+ *   <li>A request answered while it is being delivered is answered with a responseACK (response
+ *       and acknowledgement in one datagram); otherwise the layer sends an ACK at once and the
+ *       response later. Every response received over UDP is acknowledged, matched or not.
+ *   <li>A retransmitted request is not delivered again: it is answered from the cached response,
+ *       or acknowledged if no response exists yet. Duplicate indications are dropped.
+ *   <li>A message larger than {@link TransactionConfig#maxDatagram} goes over TCP/TLS instead; a
+ *       response that would not fit a datagram becomes a 480, and a request answered with 480 is
+ *       retried over TCP/TLS.
+ *   <li>Over TCP/TLS there are no ACKs and no retransmissions; a request waits T3.
+ * </ul>
+ *
+ * <p>Responses match requests by (Source-ID, Transaction-ID); ACKs match by those and the message
+ * kind (section 6.1). Every dropped or unexpected packet is counted in {@link Counters} under a
+ * name starting with "drop." or "transaction.". Like the rest of the engine this class runs on
+ * its node's thread and does no I/O of its own.
+ */
+public final class TransactionLayer {
+
+  /** Receives new requests and indications, each once. */
+  @FunctionalInterface
+  public interface RequestHandler {
+    /**
+     * Called once per new request or indication. A request is answered with {@link #respond},
+     * now or later; answering now saves a datagram.
+     */
+    void onRequest(Incoming request);
+  }
+
+  /** The outcome of a request. Exactly one method is called, once. */
+  public interface ResponseListener {
+    /** A response arrived (any code, including 302 and failures decided by the peer). */
+    void onResponse(Message response, Endpoint from);
+
+    /** No response: {@code code} is 418 (Timeout). */
+    void onFailure(int code, String reason);
+  }
+
+  /** A received request or indication and where it came from. */
+  public record Incoming(Message message, Transport transport, Endpoint from) {
+    public Header header() {
+      return message.header();
+    }
+  }
+
+  private record Key(Bytes sourceId, int transactionId) {
+    static Key of(Header h) {
+      return new Key(h.sourceId(), h.transactionId());
+    }
+  }
+
+  private record AckKey(Key key, MessageKind kind) {}
+
+  private final Env env;
+  private final TransactionConfig config;
+  private final WireDecoder decoder;
+  private final Bytes ownId;
+  private final boolean peer;
+  private final Supplier<PeerInfo> self;
+  private final RequestHandler handler;
+  private final Counters counters;
+
+  private final Map<Key, ClientTransaction> requests = new HashMap<>();
+  private final Map<Key, Served> served = new HashMap<>();
+  private final Map<AckKey, Retransmission> awaitingAck = new HashMap<>();
+  /** The request being delivered to the handler right now, so respond() can piggyback the ACK. */
+  private Served delivering;
+
+  /**
+   * @param ownId this node's ID, the Response-ID of its responses and ACKs
+   * @param peer whether this node is a peer (P flag) or a client
+   * @param self this node's Peer-Info, put in the error responses the layer sends itself
+   */
+  public TransactionLayer(Env env, TransactionConfig config, WireDecoder decoder, Bytes ownId,
+      boolean peer, Supplier<PeerInfo> self, RequestHandler handler, Counters counters) {
+    this.env = env;
+    this.config = config;
+    this.decoder = decoder;
+    this.ownId = ownId;
+    this.peer = peer;
+    this.self = self;
+    this.handler = handler;
+    this.counters = counters;
+  }
+
+  /** Requests waiting for a response. */
+  public int pendingRequests() {
+    return requests.size();
+  }
+
+  // ------------------------------------------------------------------------------- sending
+
+  /**
+   * Sends a request and reports its outcome to {@code listener}. Its (Source-ID, Transaction-ID)
+   * must not be in use by another pending request of this node.
+   */
+  public void sendRequest(Message request, Transport transport, Endpoint to,
+      ResponseListener listener) {
+    Header h = request.header();
+    if (h.kind() != MessageKind.REQUEST || h.ack()) {
+      throw new IllegalArgumentException("not a request: " + h.describe());
+    }
+    Key key = Key.of(h);
+    if (requests.containsKey(key)) {
+      throw new IllegalStateException("transaction " + Integer.toHexString(h.transactionId())
+          + " of " + h.sourceId() + " is already pending");
+    }
+    byte[] bytes = WireEncoder.encode(request);
+    ClientTransaction c = new ClientTransaction(key, bytes, to, listener);
+    requests.put(key, c);
+    c.start(fitting(transport, bytes.length));
+  }
+
+  /** Sends an indication; over UDP/DTLS it is retransmitted until acknowledged. */
+  public void sendIndication(Message indication, Transport transport, Endpoint to) {
+    Header h = indication.header();
+    if (h.kind() != MessageKind.INDICATION || h.ack()) {
+      throw new IllegalArgumentException("not an indication: " + h.describe());
+    }
+    byte[] bytes = WireEncoder.encode(indication);
+    sendReliably(new AckKey(Key.of(h), MessageKind.INDICATION), bytes,
+        fitting(transport, bytes.length), to);
+  }
+
+  /**
+   * Answers a received request with {@code code} and {@code objects} (the responder's Peer-Info
+   * first). Over UDP/DTLS the answer is a responseACK if the request is still being delivered,
+   * otherwise a response; either is retransmitted until acknowledged, and kept to answer
+   * retransmissions of the request. A response too large for a datagram becomes a 480.
+   */
+  public void respond(Incoming request, int code, List<WireObject> objects) {
+    Header rh = request.header();
+    if (rh.kind() != MessageKind.REQUEST || rh.ack()) {
+      throw new IllegalArgumentException("only requests are answered: " + rh.describe());
+    }
+    Transport t = request.transport();
+    Key key = Key.of(rh);
+    Served s = served.get(key);
+    boolean piggyback = !t.reliable() && s != null && s == delivering;
+    Message response = new Message(Header.responseTo(rh, piggyback, code, peer, ownId), objects);
+    byte[] bytes = WireEncoder.encode(response);
+    if (!t.reliable() && bytes.length > config.maxDatagram()) {
+      counters.increment("transaction.response-too-large-for-datagram");
+      PeerInfo me = response.first(PeerInfo.class);
+      response = new Message(Header.responseTo(rh, piggyback, ResponseCode.ALTERNATIVE_SERVICE,
+          peer, ownId), me == null ? List.of(self.get()) : List.of(me));
+      bytes = WireEncoder.encode(response);
+    }
+    if (s != null) {
+      s.response = bytes;
+    }
+    if (t.reliable()) {
+      env.send(t, request.from(), bytes);
+    } else {
+      sendReliably(new AckKey(key, response.header().kind()), bytes, t, request.from());
+    }
+  }
+
+  private Transport fitting(Transport transport, int length) {
+    if (!transport.reliable() && length > config.maxDatagram()) {
+      counters.increment("transaction.sent-over-stream-for-size");
+      return transport.streamCounterpart();
+    }
+    return transport;
+  }
+
+  private void sendReliably(AckKey key, byte[] bytes, Transport t, Endpoint to) {
+    env.send(t, to, bytes);
+    if (t.reliable()) {
+      return;
+    }
+    Retransmission old = awaitingAck.remove(key);
+    if (old != null) {
+      old.stop();
+    }
+    Retransmission r = new Retransmission(key, bytes, t, to);
+    awaitingAck.put(key, r);
+    r.arm();
+  }
+
+  private void sendAck(Header received, Transport t, Endpoint to) {
+    env.send(t, to, WireEncoder.encode(Message.of(Header.ackFor(received, peer, ownId))));
+    counters.increment("transaction.acks-sent");
+  }
+
+  // ------------------------------------------------------------------------------ receiving
+
+  /** Bytes from the network: one datagram, or one frame of a stream. */
+  public void onBytes(byte[] bytes, Transport transport, Endpoint from) {
+    Message m;
+    try {
+      m = decoder.decode(bytes);
+    } catch (MalformedMessageException e) {
+      counters.increment("drop.malformed." + e.reason().name().toLowerCase());
+      answerMalformed(e, transport, from);
+      return;
+    }
+    Header h = m.header();
+    if (h.ack()) {
+      onAck(h);
+    } else if (h.kind().isResponse()) {
+      onResponse(m, transport, from);
+    } else {
+      onRequestOrIndication(m, transport, from);
+    }
+  }
+
+  private void answerMalformed(MalformedMessageException e, Transport t, Endpoint from) {
+    Header h = e.header();
+    if (h == null || e.responseCode() == 0 || h.ack() || h.kind() != MessageKind.REQUEST) {
+      return; // nobody to answer, or only requests get answers
+    }
+    Message answer = new Message(Header.responseTo(h, !t.reliable(), e.responseCode(), peer, ownId),
+        List.of(self.get(), e.toErrorInfo()));
+    byte[] bytes = WireEncoder.encode(answer);
+    if (t.reliable()) {
+      env.send(t, from, bytes);
+    } else {
+      sendReliably(new AckKey(Key.of(h), answer.header().kind()), bytes, t, from);
+    }
+    counters.increment("transaction.malformed-requests-answered");
+  }
+
+  private void onAck(Header h) {
+    Key key = Key.of(h);
+    if (h.kind() == MessageKind.REQUEST) {
+      ClientTransaction c = requests.get(key);
+      if (c != null && c.acknowledged()) {
+        return;
+      }
+    } else {
+      Retransmission r = awaitingAck.remove(new AckKey(key, h.kind()));
+      if (r != null) {
+        r.stop();
+        return;
+      }
+    }
+    counters.increment("drop.ack-unmatched");
+  }
+
+  private void onRequestOrIndication(Message m, Transport t, Endpoint from) {
+    Header h = m.header();
+    Key key = Key.of(h);
+    Served s = served.get(key);
+    // A copy over another transport is not a retransmission: the sender switched on purpose
+    // (a retry over TCP after 480), so it is served again.
+    if (s != null && s.kind == h.kind() && s.transport == t) {
+      counters.increment("transaction.duplicates");
+      if (s.response != null) {
+        env.send(s.transport, s.from, s.response); // our answer was lost: send it again
+      } else if (!t.reliable()) {
+        sendAck(h, t, from);
+      }
+      return;
+    }
+    Served fresh = new Served(h.kind(), t, from);
+    served.put(key, fresh);
+    env.schedule(config.duplicateWindowMillis(), () -> served.remove(key, fresh));
+    boolean indication = h.kind() == MessageKind.INDICATION;
+    if (indication && !t.reliable()) {
+      sendAck(h, t, from);
+    }
+    delivering = fresh;
+    try {
+      handler.onRequest(new Incoming(m, t, from));
+    } finally {
+      delivering = null;
+    }
+    if (!indication && !t.reliable() && fresh.response == null) {
+      sendAck(h, t, from); // no answer yet: stop the sender's retransmissions now
+    }
+  }
+
+  private void onResponse(Message m, Transport t, Endpoint from) {
+    Header h = m.header();
+    if (!t.reliable()) {
+      sendAck(h, t, from); // always, even if unmatched: it tells the responder we are alive
+    }
+    Key key = Key.of(h);
+    ClientTransaction c = requests.get(key);
+    if (c == null) {
+      counters.increment("drop.response-unmatched");
+      return;
+    }
+    if (h.responseCode() == ResponseCode.ALTERNATIVE_SERVICE && !c.transport.reliable()) {
+      counters.increment("transaction.retried-over-stream");
+      c.restart(c.transport.streamCounterpart());
+      return;
+    }
+    requests.remove(key);
+    c.stopTimers();
+    c.listener.onResponse(m, from);
+  }
+
+  // ---------------------------------------------------------------------------- transactions
+
+  /** A request we sent (figures 8 and 10). */
+  private final class ClientTransaction {
+    final Key key;
+    final byte[] bytes;
+    final Endpoint to;
+    final ResponseListener listener;
+    Transport transport;
+    boolean waitingForResponse;
+    int transmissions;
+    long interval;
+    Env.Timer retransmit;
+    Env.Timer deadline;
+
+    ClientTransaction(Key key, byte[] bytes, Endpoint to, ResponseListener listener) {
+      this.key = key;
+      this.bytes = bytes;
+      this.to = to;
+      this.listener = listener;
+    }
+
+    void start(Transport t) {
+      transport = t;
+      transmissions = 0;
+      transmit();
+      if (t.reliable()) {
+        waitResponse();
+      } else {
+        interval = config.t0Millis();
+        retransmit = env.schedule(interval, this::retransmit);
+        deadline = env.schedule(config.t2Millis(), () -> fail("no acknowledgement"));
+      }
+    }
+
+    void restart(Transport t) {
+      stopTimers();
+      waitingForResponse = false;
+      start(t);
+    }
+
+    private void transmit() {
+      transmissions++;
+      env.send(transport, to, bytes);
+    }
+
+    private void retransmit() {
+      if (requests.get(key) != this || waitingForResponse) {
+        return;
+      }
+      counters.increment("transaction.retransmissions");
+      transmit();
+      interval *= 2;
+      retransmit = env.schedule(interval, this::retransmit);
+    }
+
+    /** The next hop's ACK: stop retransmitting, wait T3. Returns false if it was unexpected. */
+    boolean acknowledged() {
+      if (transport.reliable() || waitingForResponse) {
+        return false;
+      }
+      stopTimers();
+      waitResponse();
+      return true;
+    }
+
+    private void waitResponse() {
+      waitingForResponse = true;
+      deadline = env.schedule(config.t3Millis(), () -> fail("no response"));
+    }
+
+    void stopTimers() {
+      if (retransmit != null) {
+        retransmit.cancel();
+      }
+      if (deadline != null) {
+        deadline.cancel();
+      }
+    }
+
+    private void fail(String what) {
+      if (requests.get(key) != this) {
+        return;
+      }
+      requests.remove(key);
+      stopTimers();
+      counters.increment("transaction.timeouts");
+      listener.onFailure(ResponseCode.TIMEOUT, what + " from " + to + " over " + transport
+          + " after " + transmissions + " transmission" + (transmissions == 1 ? "" : "s"));
+    }
+  }
+
+  /** A response, responseACK or indication we sent over UDP/DTLS, until its ACK (figure 9). */
+  private final class Retransmission {
+    final AckKey key;
+    final byte[] bytes;
+    final Transport transport;
+    final Endpoint to;
+    long interval = config.t0Millis();
+    Env.Timer retransmit;
+    Env.Timer deadline;
+
+    Retransmission(AckKey key, byte[] bytes, Transport transport, Endpoint to) {
+      this.key = key;
+      this.bytes = bytes;
+      this.transport = transport;
+      this.to = to;
+    }
+
+    void arm() {
+      retransmit = env.schedule(interval, this::again);
+      deadline = env.schedule(config.t2Millis(), () -> {
+        if (awaitingAck.remove(key, this)) {
+          stop();
+          counters.increment("transaction.unacknowledged");
+        }
+      });
+    }
+
+    private void again() {
+      if (awaitingAck.get(key) != this) {
+        return;
+      }
+      counters.increment("transaction.retransmissions");
+      env.send(transport, to, bytes);
+      interval *= 2;
+      retransmit = env.schedule(interval, this::again);
+    }
+
+    void stop() {
+      retransmit.cancel();
+      deadline.cancel();
+    }
+  }
+
+  /** A request or indication we received, remembered to suppress its retransmissions. */
+  private static final class Served {
+    final MessageKind kind;
+    final Transport transport;
+    final Endpoint from;
+    byte[] response;
+
+    Served(MessageKind kind, Transport transport, Endpoint from) {
+      this.kind = kind;
+      this.transport = transport;
+      this.from = from;
+    }
+  }
+}
