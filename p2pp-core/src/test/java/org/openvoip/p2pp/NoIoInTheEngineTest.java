@@ -1,0 +1,65 @@
+package org.openvoip.p2pp;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import org.junit.jupiter.api.Test;
+import org.openvoip.p2pp.wire.IpAddress;
+
+/**
+ * The protocol engine does no I/O (ARCHITECTURE.md): nothing in p2pp-core opens a socket or a
+ * file, starts a thread or an executor, reads the wall clock, or makes its own randomness. Time,
+ * timers, randomness and sending all come through {@link org.openvoip.p2pp.env.Env}, so the same
+ * code runs on Netty and in the simulator.
+ */
+class NoIoInTheEngineTest {
+  private static final JavaClasses ENGINE = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("org.openvoip.p2pp");
+
+  @Test
+  void theRulesSeeTheWholeEngine() {
+    org.assertj.core.api.Assertions.assertThat(ENGINE.contain(org.openvoip.p2pp.wire.WireDecoder.class)
+        && ENGINE.contain(org.openvoip.p2pp.transaction.TransactionLayer.class)).isTrue();
+  }
+
+  @Test
+  void noSocketsFilesThreadsOrNetty() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage(
+            "java.nio.channels..", "java.nio.file..", "io.netty..", "java.util.concurrent..")
+        .orShould().dependOnClassesThat().belongToAnyOf(java.net.Socket.class,
+            java.net.ServerSocket.class, java.net.DatagramSocket.class, java.net.URL.class,
+            java.io.File.class, java.io.FileInputStream.class, java.io.FileOutputStream.class,
+            Thread.class, java.util.Timer.class, java.util.Random.class,
+            java.security.SecureRandom.class)
+        .because("the engine reaches the world only through Env")
+        .check(ENGINE);
+  }
+
+  @Test
+  void noWallClockAndNoUnseededRandomness() {
+    noClasses().should().callMethod(System.class, "currentTimeMillis")
+        .orShould().callMethod(System.class, "nanoTime")
+        .orShould().callMethod(Instant.class, "now")
+        .orShould().callMethod(LocalDateTime.class, "now")
+        .orShould().callMethod(Clock.class, "systemUTC")
+        .orShould().callMethod(Math.class, "random")
+        .because("time and randomness come from Env, so a seed replays a run exactly")
+        .check(ENGINE);
+  }
+
+  @Test
+  void noNameLookups() {
+    noClasses().that().doNotBelongToAnyOf(IpAddress.class)
+        .should().callMethod(InetAddress.class, "getByName", String.class)
+        .orShould().callMethod(InetAddress.class, "getAllByName", String.class)
+        .because("only IpAddress.parse may use the JDK's literal parser, after ruling out names")
+        .check(ENGINE);
+  }
+}
