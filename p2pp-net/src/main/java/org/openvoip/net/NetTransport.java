@@ -1,0 +1,259 @@
+package org.openvoip.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.openvoip.p2pp.env.Counters;
+import org.openvoip.p2pp.env.Endpoint;
+import org.openvoip.p2pp.env.Env;
+import org.openvoip.p2pp.env.Transport;
+import org.openvoip.p2pp.wire.Bytes;
+import org.openvoip.p2pp.wire.Header;
+import org.openvoip.p2pp.wire.IpAddress;
+import org.openvoip.p2pp.wire.MalformedMessageException;
+import org.openvoip.p2pp.wire.WireDecoder;
+
+/**
+ * One node's sockets on Netty: UDP and TCP on the same port, all on one {@link EventLoop}, so
+ * every callback into the engine (received bytes, timers) runs on the node's thread, as {@link
+ * Env} promises. Many nodes can share one {@link EventLoopGroup}.
+ *
+ * <p>TCP connections are reused in both directions: an answer to a request that came over an
+ * accepted connection goes back over it. Stream framing uses {@link WireDecoder#frameLength}, so
+ * a frame larger than the decoder's limit closes the connection without being buffered.
+ *
+ * <p>DTLS and TLS arrive with the security work; sending over them is refused until then.
+ */
+public final class NetTransport implements AutoCloseable {
+
+  /** Where received bytes go: one datagram or one stream frame at a time, on the event loop. */
+  @FunctionalInterface
+  public interface Receiver {
+    void onBytes(byte[] bytes, Transport transport, Endpoint from);
+  }
+
+  private final EventLoop loop;
+  private final WireDecoder decoder;
+  private final Counters counters;
+  private final Map<InetSocketAddress, Channel> streams = new HashMap<>();
+  private final Map<InetSocketAddress, ChannelFuture> connecting = new HashMap<>();
+  private Channel udp;
+  private Channel tcpServer;
+  private volatile Receiver receiver = (bytes, t, from) -> {};
+
+  private NetTransport(EventLoop loop, WireDecoder decoder, Counters counters) {
+    this.loop = loop;
+    this.decoder = decoder;
+    this.counters = counters;
+  }
+
+  /**
+   * Binds UDP and TCP on {@code at} (port 0: any free port, the same for both) on one event loop
+   * of {@code group}.
+   */
+  public static NetTransport bind(EventLoopGroup group, InetSocketAddress at, WireDecoder decoder,
+      Counters counters) throws InterruptedException {
+    NetTransport t = new NetTransport(group.next(), decoder, counters);
+    t.udp = new Bootstrap().group(t.loop).channel(NioDatagramChannel.class)
+        .handler(t.new DatagramHandler()).bind(at).sync().channel();
+    int port = ((InetSocketAddress) t.udp.localAddress()).getPort();
+    try {
+      t.tcpServer = new ServerBootstrap().group(t.loop, t.loop)
+          .channel(NioServerSocketChannel.class).childHandler(t.streamInitializer())
+          .bind(new InetSocketAddress(at.getAddress(), port)).sync().channel();
+    } catch (RuntimeException | InterruptedException e) {
+      t.udp.close();
+      throw e;
+    }
+    return t;
+  }
+
+  /** Sets where received bytes go (the node's transaction layer). */
+  public void receiver(Receiver r) {
+    this.receiver = r;
+  }
+
+  public EventLoop eventLoop() {
+    return loop;
+  }
+
+  /** The address and port UDP and TCP are bound to. */
+  public Endpoint localEndpoint() {
+    return endpoint((InetSocketAddress) udp.localAddress());
+  }
+
+  /** An {@link Env} on this transport: its event loop's timers and the monotonic clock. */
+  public Env env(RandomGenerator random) {
+    return new Env() {
+      @Override
+      public long now() {
+        return System.nanoTime() / 1_000_000;
+      }
+
+      @Override
+      public Timer schedule(long delayMillis, Runnable task) {
+        ScheduledFuture<?> f = loop.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        return () -> f.cancel(false);
+      }
+
+      @Override
+      public RandomGenerator random() {
+        return random;
+      }
+
+      @Override
+      public void send(Transport transport, Endpoint destination, byte[] bytes) {
+        if (loop.inEventLoop()) {
+          NetTransport.this.send(transport, destination, bytes);
+        } else {
+          loop.execute(() -> NetTransport.this.send(transport, destination, bytes));
+        }
+      }
+    };
+  }
+
+  private void send(Transport transport, Endpoint to, byte[] bytes) {
+    InetSocketAddress addr = new InetSocketAddress(to.address().toInetAddress(), to.port());
+    switch (transport) {
+      case UDP -> udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), addr));
+      case TCP -> sendStream(addr, bytes);
+      default -> throw new IllegalArgumentException(
+          transport + " is not available yet: it arrives with the security work");
+    }
+  }
+
+  private void sendStream(InetSocketAddress addr, byte[] bytes) {
+    Channel ch = streams.get(addr);
+    if (ch != null && ch.isActive()) {
+      ch.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+      return;
+    }
+    ChannelFuture f = connecting.computeIfAbsent(addr, a -> {
+      ChannelFuture c = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+          .handler(streamInitializer()).connect(a);
+      c.addListener(done -> connecting.remove(a));
+      return c;
+    });
+    f.addListener(done -> {
+      if (f.isSuccess()) {
+        f.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes));
+      } else {
+        counters.increment("net.tcp-connect-failed");
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    try {
+      udp.close().syncUninterruptibly();
+      tcpServer.close().syncUninterruptibly();
+    } finally {
+      loop.execute(() -> streams.values().forEach(Channel::close));
+    }
+  }
+
+  private static Endpoint endpoint(InetSocketAddress a) {
+    return new Endpoint(new IpAddress(Bytes.of(a.getAddress().getAddress())), a.getPort());
+  }
+
+  private void deliver(byte[] bytes, Transport t, InetSocketAddress from) {
+    try {
+      receiver.onBytes(bytes, t, endpoint(from));
+    } catch (RuntimeException e) {
+      // The engine counts and drops bad input itself; reaching here is a bug, not bad input.
+      counters.increment("net.receiver-failed");
+      throw e;
+    }
+  }
+
+  private final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+      deliver(ByteBufUtil.getBytes(packet.content()), Transport.UDP, packet.sender());
+    }
+  }
+
+  private ChannelInitializer<SocketChannel> streamInitializer() {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(new FrameDecoder(), new StreamHandler());
+      }
+    };
+  }
+
+  /** Splits a TCP stream into P2PP messages: 16 header bytes say how long each one is. */
+  private final class FrameDecoder extends ByteToMessageDecoder {
+    private final byte[] head = new byte[Header.FIXED_LENGTH];
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+      if (in.readableBytes() < Header.FIXED_LENGTH) {
+        return;
+      }
+      in.getBytes(in.readerIndex(), head);
+      int length;
+      try {
+        length = decoder.frameLength(head, 0, head.length);
+      } catch (MalformedMessageException e) {
+        counters.increment("drop.stream." + e.reason().name().toLowerCase());
+        in.skipBytes(in.readableBytes());
+        ctx.close(); // the stream has lost its framing: nothing after this can be trusted
+        return;
+      }
+      if (in.readableBytes() >= length) {
+        byte[] frame = new byte[length];
+        in.readBytes(frame);
+        out.add(frame);
+      }
+    }
+  }
+
+  private final class StreamHandler extends SimpleChannelInboundHandler<byte[]> {
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      streams.put((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
+      ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      streams.remove((InetSocketAddress) ctx.channel().remoteAddress(), ctx.channel());
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, byte[] frame) {
+      deliver(frame, Transport.TCP, (InetSocketAddress) ctx.channel().remoteAddress());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      counters.increment("net.stream-errors");
+      ctx.close();
+    }
+  }
+}
