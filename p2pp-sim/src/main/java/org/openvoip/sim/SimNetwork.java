@@ -1,0 +1,194 @@
+package org.openvoip.sim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.openvoip.p2pp.env.Endpoint;
+import org.openvoip.p2pp.env.Env;
+import org.openvoip.p2pp.env.Transport;
+import org.openvoip.p2pp.wire.IpAddress;
+
+/**
+ * The simulated network: nodes numbered from 0, each with a synthetic address (100.64.0.0 plus
+ * its number, port 7080; simulated only, never on a real socket) and an {@link Env} on the
+ * shared {@link Simulator}. A packet arrives after the {@link LatencyModel}'s one-way latency
+ * (rounded to whole milliseconds, at least 1). Datagrams are lost with the configured
+ * probability; streams (TCP, TLS) are not, and their connection set-up is not modelled. Packets
+ * to or from an offline node are lost.
+ *
+ * <p>Every packet is counted per node (bytes and packets sent, received and lost) and folded into
+ * a 64-bit fingerprint of the trace, so that two runs can be compared: same seed, same
+ * fingerprint.
+ */
+public final class SimNetwork {
+  /** Where a node's packets go. */
+  @FunctionalInterface
+  public interface Receiver {
+    void onBytes(byte[] bytes, Transport transport, Endpoint from);
+  }
+
+  private static final int BASE = (100 << 24) | (64 << 16);
+  public static final int PORT = 7080;
+
+  private final Simulator sim;
+  private final LatencyModel latency;
+  private final double lossRate;
+  private final long seed;
+  private final SplittableRandom lossRandom;
+  private final List<Receiver> receivers = new ArrayList<>();
+  private final List<Env> envs = new ArrayList<>();
+  private boolean[] online = new boolean[16];
+  private long[] bytesSent = new long[16];
+  private long[] bytesReceived = new long[16];
+  private long packetsSent;
+  private long packetsLost;
+  private long fingerprint = 0x0905EED5L;
+
+  /**
+   * @param lossRate probability that a datagram is lost, 0 to 1
+   * @param seed drives the loss decisions and each node's {@link Env#random()}
+   */
+  public SimNetwork(Simulator sim, LatencyModel latency, double lossRate, long seed) {
+    if (lossRate < 0 || lossRate > 1) {
+      throw new IllegalArgumentException("loss rate must be in 0..1, not " + lossRate);
+    }
+    this.sim = sim;
+    this.latency = latency;
+    this.lossRate = lossRate;
+    this.seed = seed;
+    this.lossRandom = new SplittableRandom(seed);
+  }
+
+  /** Adds an online node and returns its number. */
+  public int addNode(Receiver receiver) {
+    int n = receivers.size();
+    receivers.add(receiver);
+    if (n == online.length) {
+      online = Arrays.copyOf(online, n * 2);
+      bytesSent = Arrays.copyOf(bytesSent, n * 2);
+      bytesReceived = Arrays.copyOf(bytesReceived, n * 2);
+    }
+    online[n] = true;
+    envs.add(newEnv(n));
+    return n;
+  }
+
+  public void receiver(int node, Receiver receiver) {
+    receivers.set(node, receiver);
+  }
+
+  /** Takes a node off the network or brings it back (churn). */
+  public void setOnline(int node, boolean up) {
+    online[node] = up;
+  }
+
+  public boolean isOnline(int node) {
+    return online[node];
+  }
+
+  public int size() {
+    return receivers.size();
+  }
+
+  public Endpoint endpoint(int node) {
+    int a = BASE + node;
+    return new Endpoint(IpAddress.of((byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8),
+        (byte) a), PORT);
+  }
+
+  /** The node at {@code e}, or -1 if none. */
+  public int node(Endpoint e) {
+    if (e.port() != PORT || e.address().version() != 4) {
+      return -1;
+    }
+    var o = e.address().octets();
+    int a = ((o.get(0) & 0xFF) << 24) | ((o.get(1) & 0xFF) << 16) | ((o.get(2) & 0xFF) << 8)
+        | (o.get(3) & 0xFF);
+    int n = a - BASE;
+    return n >= 0 && n < receivers.size() ? n : -1;
+  }
+
+  /** The environment of node {@code node}: the simulator's clock and a generator of its own. */
+  public Env env(int node) {
+    return envs.get(node);
+  }
+
+  private Env newEnv(int node) {
+    RandomGenerator random = new SplittableRandom(seed * 31 + node * 0x9E3779B97F4A7C15L);
+    return new Env() {
+      @Override
+      public long now() {
+        return sim.now();
+      }
+
+      @Override
+      public Timer schedule(long delayMillis, Runnable task) {
+        return sim.schedule(delayMillis, task);
+      }
+
+      @Override
+      public RandomGenerator random() {
+        return random;
+      }
+
+      @Override
+      public void send(Transport transport, Endpoint destination, byte[] bytes) {
+        transmit(node, transport, destination, bytes);
+      }
+    };
+  }
+
+  private void transmit(int from, Transport transport, Endpoint destination, byte[] bytes) {
+    packetsSent++;
+    bytesSent[from] += bytes.length;
+    int to = node(destination);
+    boolean lost = to < 0 || !online[from] || !online[to]
+        || (!transport.reliable() && lossRate > 0 && lossRandom.nextDouble() < lossRate);
+    fingerprint = mix(fingerprint ^ sim.now() ^ ((long) from << 20) ^ ((long) to << 42)
+        ^ transport.ordinal() ^ Arrays.hashCode(bytes) * 0xFF51AFD7ED558CCDL ^ (lost ? 1 : 0));
+    if (lost) {
+      packetsLost++;
+      return;
+    }
+    long delay = Math.max(1, Math.round(latency.oneWayMillis(from, to)));
+    byte[] copy = bytes.clone();
+    Endpoint source = endpoint(from);
+    sim.schedule(delay, () -> {
+      if (!online[to]) {
+        packetsLost++;
+        return;
+      }
+      bytesReceived[to] += copy.length;
+      receivers.get(to).onBytes(copy, transport, source);
+    });
+  }
+
+  public long bytesSent(int node) {
+    return bytesSent[node];
+  }
+
+  public long bytesReceived(int node) {
+    return bytesReceived[node];
+  }
+
+  public long packetsSent() {
+    return packetsSent;
+  }
+
+  public long packetsLost() {
+    return packetsLost;
+  }
+
+  /** A 64-bit digest of every packet so far: time, endpoints, transport, content, fate. */
+  public long fingerprint() {
+    return fingerprint;
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}

@@ -1,0 +1,48 @@
+package org.openvoip.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The latency model's shape: these are properties of the model, computed, not timings. */
+class LatencyModelTest {
+  private static double[] sampleRtts(long seed, int n) {
+    LatencyModel m = new LatencyModel(seed);
+    SplittableRandom r = new SplittableRandom(seed);
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = m.rttMillis(r.nextInt(1_000_000), r.nextInt(1_000_000));
+    }
+    Arrays.sort(v);
+    return v;
+  }
+
+  @Test
+  void medianRoundTripIsAbout100msWithALongTail() {
+    for (long seed : new long[] {1, 42, 2026}) {
+      double[] v = sampleRtts(seed, 20_000);
+      double median = v[v.length / 2];
+      assertThat(median).as("median RTT, seed %d", seed).isCloseTo(100, within(10.0));
+      assertThat(v[v.length * 99 / 100] / median).as("p99 / median").isGreaterThan(2.2);
+      assertThat(v[v.length - 1]).as("slowest pair").isGreaterThan(500);
+      assertThat(v[0]).as("fastest pair").isGreaterThan(0);
+    }
+  }
+
+  @Test
+  void latencyIsSymmetricDeterministicAndZeroToItself() {
+    LatencyModel m = new LatencyModel(7);
+    LatencyModel again = new LatencyModel(7);
+    for (int i = 0; i < 200; i++) {
+      int a = i * 7919 % 100_003;
+      int b = i * 104_729 % 100_003;
+      assertThat(m.oneWayMillis(a, b)).isEqualTo(m.oneWayMillis(b, a))
+          .isEqualTo(again.oneWayMillis(a, b));
+    }
+    assertThat(m.oneWayMillis(5, 5)).isZero();
+    assertThat(new LatencyModel(8).oneWayMillis(1, 2)).isNotEqualTo(m.oneWayMillis(1, 2));
+  }
+}
