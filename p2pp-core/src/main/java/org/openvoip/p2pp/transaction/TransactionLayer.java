@@ -91,7 +91,7 @@ public final class TransactionLayer {
 
   private final Map<Key, ClientTransaction> requests = new HashMap<>();
   private final Map<Key, Served> served = new HashMap<>();
-  private final Map<AckKey, Retransmission> awaitingAck = new HashMap<>();
+  private final Map<AckKey, Resend> awaitingAck = new HashMap<>();
   /** The request being delivered to the handler right now, so respond() can piggyback the ACK. */
   private Served delivering;
 
@@ -178,11 +178,7 @@ public final class TransactionLayer {
     if (s != null) {
       s.response = bytes;
     }
-    if (t.reliable()) {
-      env.send(t, request.from(), bytes);
-    } else {
-      sendReliably(new AckKey(key, response.header().kind()), bytes, t, request.from());
-    }
+    sendReliably(new AckKey(key, response.header().kind()), bytes, t, request.from());
   }
 
   private Transport fitting(Transport transport, int length) {
@@ -193,18 +189,20 @@ public final class TransactionLayer {
     return transport;
   }
 
+  /** Sends once over a reliable transport; over an unreliable one, until acknowledged or T2. */
   private void sendReliably(AckKey key, byte[] bytes, Transport t, Endpoint to) {
-    env.send(t, to, bytes);
-    if (t.reliable()) {
-      return;
-    }
-    Retransmission old = awaitingAck.remove(key);
+    Resend old = awaitingAck.remove(key);
     if (old != null) {
       old.stop();
     }
-    Retransmission r = new Retransmission(key, bytes, t, to);
-    awaitingAck.put(key, r);
-    r.arm();
+    Resend r = new Resend(bytes, t, to, () -> {
+      awaitingAck.remove(key);
+      counters.increment("transaction.unacknowledged");
+    });
+    if (!t.reliable()) {
+      awaitingAck.put(key, r);
+    }
+    r.start();
   }
 
   private void sendAck(Header received, Transport t, Endpoint to) {
@@ -242,11 +240,7 @@ public final class TransactionLayer {
     Message answer = new Message(Header.responseTo(h, !t.reliable(), e.responseCode(), peer, ownId),
         List.of(self.get(), e.toErrorInfo()));
     byte[] bytes = WireEncoder.encode(answer);
-    if (t.reliable()) {
-      env.send(t, from, bytes);
-    } else {
-      sendReliably(new AckKey(Key.of(h), answer.header().kind()), bytes, t, from);
-    }
+    sendReliably(new AckKey(Key.of(h), answer.header().kind()), bytes, t, from);
     counters.increment("transaction.malformed-requests-answered");
   }
 
@@ -258,7 +252,7 @@ public final class TransactionLayer {
         return;
       }
     } else {
-      Retransmission r = awaitingAck.remove(new AckKey(key, h.kind()));
+      Resend r = awaitingAck.remove(new AckKey(key, h.kind()));
       if (r != null) {
         r.stop();
         return;
@@ -323,18 +317,71 @@ public final class TransactionLayer {
 
   // ---------------------------------------------------------------------------- transactions
 
-  /** A request we sent (figures 8 and 10). */
+  /**
+   * One message on its way to the next hop: sent now and, over an unreliable transport, again
+   * after T0, 2 T0, 4 T0 ... until {@link #stop()}; after T2 it gives up and runs {@code giveUp}.
+   * Over a reliable transport it is sent once.
+   */
+  private final class Resend {
+    final byte[] bytes;
+    final Transport transport;
+    final Endpoint to;
+    final Runnable giveUp;
+    int transmissions;
+    long interval = config.t0Millis();
+    Env.Timer retransmit;
+    Env.Timer deadline;
+
+    Resend(byte[] bytes, Transport transport, Endpoint to, Runnable giveUp) {
+      this.bytes = bytes;
+      this.transport = transport;
+      this.to = to;
+      this.giveUp = giveUp;
+    }
+
+    Resend start() {
+      transmit();
+      if (!transport.reliable()) {
+        retransmit = env.schedule(interval, this::again);
+        deadline = env.schedule(config.t2Millis(), () -> {
+          stop();
+          giveUp.run();
+        });
+      }
+      return this;
+    }
+
+    private void again() {
+      counters.increment("transaction.retransmissions");
+      transmit();
+      interval *= 2;
+      retransmit = env.schedule(interval, this::again);
+    }
+
+    private void transmit() {
+      transmissions++;
+      env.send(transport, to, bytes);
+    }
+
+    void stop() {
+      if (retransmit != null) {
+        retransmit.cancel();
+      }
+      if (deadline != null) {
+        deadline.cancel();
+      }
+    }
+  }
+
+  /** A request we sent (figures 8 and 10): being delivered, then waiting T3 for its answer. */
   private final class ClientTransaction {
     final Key key;
     final byte[] bytes;
     final Endpoint to;
     final ResponseListener listener;
     Transport transport;
-    boolean waitingForResponse;
-    int transmissions;
-    long interval;
-    Env.Timer retransmit;
-    Env.Timer deadline;
+    Resend sending;
+    Env.Timer responseDeadline;
 
     ClientTransaction(Key key, byte[] bytes, Endpoint to, ResponseListener listener) {
       this.key = key;
@@ -345,59 +392,36 @@ public final class TransactionLayer {
 
     void start(Transport t) {
       transport = t;
-      transmissions = 0;
-      transmit();
+      sending = new Resend(bytes, t, to, () -> fail("no acknowledgement")).start();
       if (t.reliable()) {
         waitResponse();
-      } else {
-        interval = config.t0Millis();
-        retransmit = env.schedule(interval, this::retransmit);
-        deadline = env.schedule(config.t2Millis(), () -> fail("no acknowledgement"));
       }
     }
 
     void restart(Transport t) {
       stopTimers();
-      waitingForResponse = false;
+      responseDeadline = null;
       start(t);
-    }
-
-    private void transmit() {
-      transmissions++;
-      env.send(transport, to, bytes);
-    }
-
-    private void retransmit() {
-      if (requests.get(key) != this || waitingForResponse) {
-        return;
-      }
-      counters.increment("transaction.retransmissions");
-      transmit();
-      interval *= 2;
-      retransmit = env.schedule(interval, this::retransmit);
     }
 
     /** The next hop's ACK: stop retransmitting, wait T3. Returns false if it was unexpected. */
     boolean acknowledged() {
-      if (transport.reliable() || waitingForResponse) {
+      if (transport.reliable() || responseDeadline != null) {
         return false;
       }
-      stopTimers();
+      sending.stop();
       waitResponse();
       return true;
     }
 
     private void waitResponse() {
-      waitingForResponse = true;
-      deadline = env.schedule(config.t3Millis(), () -> fail("no response"));
+      responseDeadline = env.schedule(config.t3Millis(), () -> fail("no response"));
     }
 
     void stopTimers() {
-      if (retransmit != null) {
-        retransmit.cancel();
-      }
-      if (deadline != null) {
-        deadline.cancel();
+      sending.stop();
+      if (responseDeadline != null) {
+        responseDeadline.cancel();
       }
     }
 
@@ -408,51 +432,9 @@ public final class TransactionLayer {
       requests.remove(key);
       stopTimers();
       counters.increment("transaction.timeouts");
+      int n = sending.transmissions;
       listener.onFailure(ResponseCode.TIMEOUT, what + " from " + to + " over " + transport
-          + " after " + transmissions + " transmission" + (transmissions == 1 ? "" : "s"));
-    }
-  }
-
-  /** A response, responseACK or indication we sent over UDP/DTLS, until its ACK (figure 9). */
-  private final class Retransmission {
-    final AckKey key;
-    final byte[] bytes;
-    final Transport transport;
-    final Endpoint to;
-    long interval = config.t0Millis();
-    Env.Timer retransmit;
-    Env.Timer deadline;
-
-    Retransmission(AckKey key, byte[] bytes, Transport transport, Endpoint to) {
-      this.key = key;
-      this.bytes = bytes;
-      this.transport = transport;
-      this.to = to;
-    }
-
-    void arm() {
-      retransmit = env.schedule(interval, this::again);
-      deadline = env.schedule(config.t2Millis(), () -> {
-        if (awaitingAck.remove(key, this)) {
-          stop();
-          counters.increment("transaction.unacknowledged");
-        }
-      });
-    }
-
-    private void again() {
-      if (awaitingAck.get(key) != this) {
-        return;
-      }
-      counters.increment("transaction.retransmissions");
-      env.send(transport, to, bytes);
-      interval *= 2;
-      retransmit = env.schedule(interval, this::again);
-    }
-
-    void stop() {
-      retransmit.cancel();
-      deadline.cancel();
+          + " after " + n + " transmission" + (n == 1 ? "" : "s"));
     }
   }
 
