@@ -25,12 +25,27 @@ public final class MessageSchema {
     }
   }
 
-  private static final Map<Method, List<Rule>> REQUESTS = new EnumMap<>(Method.class);
-  private static final Map<Method, List<Rule>> RESPONSES = new EnumMap<>(Method.class);
-  private static final List<Rule> REDIRECT = List.of(rule(PEER_INFO, 2, MANY), opt(ERROR));
-  private static final List<Rule> FAILURE =
-      List.of(rule(PEER_INFO, 1, MANY), opt(ERROR), opt(EXPIRES));
-  private static final List<Rule> ACK = List.of(rule(PEER_INFO, 0, MANY));
+  /** One message's rules and a bit per {@link ObjectType#ordinal()} of the types they allow. */
+  record RuleSet(List<Rule> rules, long allowed) {
+    static RuleSet of(List<Rule> rules) {
+      long mask = 0;
+      for (Rule r : rules) {
+        mask |= 1L << r.type().ordinal();
+      }
+      return new RuleSet(rules, mask);
+    }
+
+    boolean allows(ObjectType t) {
+      return (allowed & (1L << t.ordinal())) != 0;
+    }
+  }
+
+  private static final Map<Method, RuleSet> REQUESTS = new EnumMap<>(Method.class);
+  private static final Map<Method, RuleSet> RESPONSES = new EnumMap<>(Method.class);
+  private static final RuleSet REDIRECT = RuleSet.of(List.of(rule(PEER_INFO, 2, MANY), opt(ERROR)));
+  private static final RuleSet FAILURE =
+      RuleSet.of(List.of(rule(PEER_INFO, 1, MANY), opt(ERROR), opt(EXPIRES)));
+  private static final RuleSet ACK = RuleSet.of(List.of(rule(PEER_INFO, 0, MANY)));
 
   static {
     List<Rule> enroll = List.of(opt(REQUEST_OPTIONS), peers(), one(CERTIFICATE_SIGNING_REQUEST),
@@ -70,6 +85,10 @@ public final class MessageSchema {
 
   /** The rules for a message with this header. */
   public static List<Rule> rulesFor(Header h) {
+    return ruleSet(h).rules();
+  }
+
+  static RuleSet ruleSet(Header h) {
     if (h.ack()) {
       return ACK;
     }
@@ -83,30 +102,30 @@ public final class MessageSchema {
     return code >= 300 && code < 400 ? REDIRECT : FAILURE;
   }
 
-  /** A bit per {@link ObjectType#ordinal()} of the types these rules allow. */
-  static long allowedMask(List<Rule> rules) {
-    long mask = 0;
-    for (Rule r : rules) {
-      mask |= 1L << r.type().ordinal();
-    }
-    return mask;
-  }
-
   /**
-   * Checks the counts of each type against the rules.
+   * Checks that every object is allowed in this message and that each type appears as often as
+   * the rules say.
    *
    * @throws MalformedMessageException MISSING_OBJECT or UNEXPECTED_OBJECT, naming the type
    */
   public static void check(Message m) throws MalformedMessageException {
-    List<Rule> rules = rulesFor(m.header());
-    List<WireObject> objects = m.objects();
-    for (WireObject o : objects) {
-      if (!allows(rules, o.type())) {
+    RuleSet rules = ruleSet(m.header());
+    for (WireObject o : m.objects()) {
+      if (!rules.allows(o.type())) {
         throw new MalformedMessageException(WireError.UNEXPECTED_OBJECT, o.type().code(),
             o.type().wireName() + " is not allowed in " + withArticle(m.header().describe()));
       }
     }
-    for (Rule r : rules) {
+    checkCounts(m, rules);
+  }
+
+  /**
+   * Checks only how often each type appears. The decoder uses this: it already refused every
+   * object type that {@code rules} does not allow while reading.
+   */
+  static void checkCounts(Message m, RuleSet rules) throws MalformedMessageException {
+    List<WireObject> objects = m.objects();
+    for (Rule r : rules.rules()) {
       int n = 0;
       for (WireObject o : objects) {
         if (o.type() == r.type()) {
@@ -132,18 +151,9 @@ public final class MessageSchema {
     return ("AEIOU".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
   }
 
-  private static boolean allows(List<Rule> rules, ObjectType t) {
-    for (Rule r : rules) {
-      if (r.type() == t) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static void def(Method m, List<Rule> request, List<Rule> response) {
-    REQUESTS.put(m, request);
-    RESPONSES.put(m, response);
+    REQUESTS.put(m, RuleSet.of(request));
+    RESPONSES.put(m, RuleSet.of(response));
   }
 
   private static Rule peers() {

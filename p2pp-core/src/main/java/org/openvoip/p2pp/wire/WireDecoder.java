@@ -96,8 +96,8 @@ public final class WireDecoder {
     Header h = readHeader(r, len);
     try {
       int end = off + len;
-      List<MessageSchema.Rule> rules = MessageSchema.rulesFor(h);
-      long allowed = MessageSchema.allowedMask(rules);
+      MessageSchema.RuleSet rules = MessageSchema.ruleSet(h);
+      long allowed = rules.allowed();
       // Most messages carry one or two objects: keep those in locals, so that the immutable
       // list Message holds is the only list a decode allocates for them.
       WireObject first = null;
@@ -125,7 +125,7 @@ public final class WireDecoder {
           : second != null ? List.of(first, second)
           : first != null ? List.of(first) : List.of();
       Message m = new Message(h, objects);
-      MessageSchema.check(m);
+      MessageSchema.checkCounts(m, rules); // the allowed types were enforced while reading
       return m;
     } catch (MalformedMessageException e) {
       throw e.withHeader(h);
