@@ -148,12 +148,11 @@ public final class WireDecoder {
       throw new MalformedMessageException(WireError.UNKNOWN_METHOD,
           "unknown message type " + (buf[off + 2] & 0xFF));
     }
-    boolean hasResponseId = ((buf[off] >>> 4) & 3) >= 2 || (buf[off] & 0x08) != 0;
     long msgLen = u32(buf, off + 12);
     if (msgLen > maxMessageLength) {
       throw tooLarge(msgLen);
     }
-    return Header.FIXED_LENGTH + (hasResponseId ? 2 : 1) * method.idLength(idLength) + (int) msgLen;
+    return Header.FIXED_LENGTH + idCount(buf[off]) * method.idLength(idLength) + (int) msgLen;
   }
 
   /**
@@ -169,12 +168,22 @@ public final class WireDecoder {
     if (method != null && method.usesPreJoinIds()) {
       return Method.PRE_JOIN_ID_LENGTH;
     }
-    int ids = ((datagram[0] >>> 4) & 3) >= 2 || (datagram[0] & 0x08) != 0 ? 2 : 1;
+    int ids = idCount(datagram[0]);
     long rest = datagram.length - Header.FIXED_LENGTH - u32(datagram, 12);
     if (rest <= 0 || rest % ids != 0 || rest / ids > 255) {
       return -1;
     }
     return (int) (rest / ids);
+  }
+
+  /**
+   * How many IDs follow the fixed header, read off its first byte: two (Source-ID and
+   * Response-ID) for responses, responseACKs and ACKs, one otherwise.
+   */
+  private static int idCount(byte first) {
+    boolean response = ((first >>> 4) & 3) >= MessageKind.RESPONSE.code();
+    boolean ack = (first & 0x08) != 0;
+    return response || ack ? 2 : 1;
   }
 
   // ---------------------------------------------------------------------------------- header
