@@ -133,7 +133,7 @@ class NetTransportTest {
 
   @Test
   void aRequestTooLargeForADatagramSwitchesToTcp() throws Exception {
-    try (Node a = new Node(Examples.JOINING_PEER, new TransactionConfig(500, 5000, 5000, 64, 10_000));
+    try (Node a = new Node(Examples.JOINING_PEER, TransactionConfig.DEFAULTS.withMaxDatagram(64));
         Node b = new Node(Examples.ADMITTING_PEER, TransactionConfig.DEFAULTS)) {
       Message answer = a.join(7, Transport.UDP, b).get(10, TimeUnit.SECONDS);
       assertThat(answer.header().responseCode()).isEqualTo(ResponseCode.OK);

@@ -31,4 +31,9 @@ public record TransactionConfig(
           "the duplicate window must cover the sender's retransmissions (T2)");
     }
   }
+
+  /** The same timers with another datagram limit (the path MTU less IP and UDP headers). */
+  public TransactionConfig withMaxDatagram(int bytes) {
+    return new TransactionConfig(t0Millis, t2Millis, t3Millis, bytes, duplicateWindowMillis);
+  }
 }

@@ -211,7 +211,7 @@ class TransactionLayerTest {
   @Test
   void aRequestTooLargeForADatagramGoesOverTcp() {
     Node small = new Node("192.0.2.3", Examples.sequence(0x30, 20),
-        new TransactionConfig(500, 5000, 5000, 64, 10_000)); // the Join is 83 bytes
+        TransactionConfig.DEFAULTS.withMaxDatagram(64)); // the Join is 83 bytes
     b.answering();
     small.layer.sendRequest(small.join(9), Transport.UDP, b.at, small.listener());
     net.runUntil(60_000);
@@ -224,7 +224,7 @@ class TransactionLayerTest {
   @Test
   void aResponseTooLargeForADatagramBecomes480AndTheRequestIsRetriedOverTcp() {
     Node tight = new Node("192.0.2.4", Examples.sequence(0x50, 20),
-        new TransactionConfig(500, 5000, 5000, 200, 10_000));
+        TransactionConfig.DEFAULTS.withMaxDatagram(200));
     List<Candidate> many = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       many.add(Candidate.host(IpAddress.of((byte) 198, (byte) 51, (byte) 100, (byte) i), 7080));
