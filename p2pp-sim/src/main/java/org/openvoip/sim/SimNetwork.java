@@ -84,10 +84,6 @@ public final class SimNetwork {
     online[node] = up;
   }
 
-  public boolean isOnline(int node) {
-    return online[node];
-  }
-
   public int size() {
     return receivers.size();
   }

@@ -47,11 +47,6 @@ public final class Simulator {
     return executed;
   }
 
-  /** Events waiting, cancelled ones included until their time comes. */
-  public int pending() {
-    return queue.size();
-  }
-
   /** Runs {@code task} {@code delay} ms from now (at least 0). */
   public Env.Timer schedule(long delay, Runnable task) {
     Event e = new Event(now + Math.max(0, delay), seq++, task);

@@ -19,11 +19,7 @@ public final class MessageSchema {
   static final int MANY = Integer.MAX_VALUE;
 
   /** How many objects of one type a message may carry. */
-  public record Rule(ObjectType type, int min, int max) {
-    public boolean mandatory() {
-      return min > 0;
-    }
-  }
+  public record Rule(ObjectType type, int min, int max) {}
 
   /** One message's rules and a bit per {@link ObjectType#ordinal()} of the types they allow. */
   record RuleSet(List<Rule> rules, long allowed) {
