@@ -5,11 +5,17 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
+import org.openvoip.p2pp.node.Node;
 import org.openvoip.p2pp.wire.IpAddress;
 
 /**
@@ -32,13 +38,34 @@ class NoIoInTheEngineTest {
   @Test
   void noSocketsFilesThreadsOrNetty() {
     noClasses().should().dependOnClassesThat().resideInAnyPackage(
-            "java.nio.channels..", "java.nio.file..", "io.netty..", "java.util.concurrent..")
+            "java.nio.channels..", "java.nio.file..", "io.netty..")
+        .orShould().dependOnClassesThat(concurrencyOtherThanTheApisHandOff())
         .orShould().dependOnClassesThat().belongToAnyOf(java.net.Socket.class,
             java.net.ServerSocket.class, java.net.DatagramSocket.class, java.net.URL.class,
             java.io.File.class, java.io.FileInputStream.class, java.io.FileOutputStream.class,
             Thread.class, java.util.Timer.class, java.util.Random.class,
             java.security.SecureRandom.class)
         .because("the engine reaches the world only through Env")
+        .check(ENGINE);
+  }
+
+  /**
+   * java.util.concurrent is off limits except what the public API needs to hand results to
+   * other threads: CompletableFuture, Executor (supplied by the runtime) and a copy-on-write
+   * listener list. None of these starts a thread; {@code Node} queues work through Env.
+   */
+  private static DescribedPredicate<JavaClass> concurrencyOtherThanTheApisHandOff() {
+    return DescribedPredicate.describe("java.util.concurrent other than the API's hand-off types",
+        c -> c.getPackageName().startsWith("java.util.concurrent")
+            && !c.isEquivalentTo(CompletableFuture.class) && !c.isEquivalentTo(Executor.class)
+            && !c.isEquivalentTo(CopyOnWriteArrayList.class));
+  }
+
+  @Test
+  void onlyTheNodeFacadeUsesFutures() {
+    noClasses().that().doNotBelongToAnyOf(Node.class)
+        .should().dependOnClassesThat().resideInAnyPackage("java.util.concurrent..")
+        .because("the engine is single-threaded; only the public Node hands results across")
         .check(ENGINE);
   }
 

@@ -3,6 +3,7 @@ package org.openvoip.p2pp.transaction;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.env.Endpoint;
@@ -65,6 +66,12 @@ public final class TransactionLayer {
     void onFailure(int code, String reason);
   }
 
+  /** Receives round-trip samples: time from a request's only transmission to its acknowledgement. */
+  @FunctionalInterface
+  public interface RttSink {
+    void sample(Endpoint peer, long millis);
+  }
+
   /** A received request or indication and where it came from. */
   public record Incoming(Message message, Transport transport, Endpoint from) {
     public Header header() {
@@ -80,6 +87,9 @@ public final class TransactionLayer {
 
   private record AckKey(Key key, MessageKind kind) {}
 
+  /** The Response-ID of answers to Bootstrap, Enroll and Authenticate. */
+  public static final Bytes PRE_JOIN_RESPONDER = Bytes.of((byte) 0, (byte) 0, (byte) 0, (byte) 1);
+
   private final Env env;
   private final TransactionConfig config;
   private final WireDecoder decoder;
@@ -94,6 +104,7 @@ public final class TransactionLayer {
   private final Map<AckKey, Resend> awaitingAck = new HashMap<>();
   /** The request being delivered to the handler right now, so respond() can piggyback the ACK. */
   private Served delivering;
+  private RttSink rttSink = (peer, millis) -> {};
 
   /**
    * @param ownId this node's ID, the Response-ID of its responses and ACKs
@@ -112,6 +123,14 @@ public final class TransactionLayer {
     this.counters = counters;
   }
 
+  /**
+   * Where round-trip samples go. Only requests sent once over an unreliable transport give
+   * samples (Karn's rule), timed to the next hop's ACK or responseACK.
+   */
+  public void onRttSample(RttSink sink) {
+    this.rttSink = sink;
+  }
+
   /** Requests waiting for a response. */
   public int pendingRequests() {
     return requests.size();
@@ -125,6 +144,15 @@ public final class TransactionLayer {
    */
   public void sendRequest(Message request, Transport transport, Endpoint to,
       ResponseListener listener) {
+    sendRequest(request, transport, to, config.t2Millis(), listener);
+  }
+
+  /**
+   * Sends a request that gives up after {@code giveUpMillis} (instead of T2) if the next hop
+   * has not acknowledged it: routing uses this to route around a dead hop sooner than T2.
+   */
+  public void sendRequest(Message request, Transport transport, Endpoint to, long giveUpMillis,
+      ResponseListener listener) {
     Header h = request.header();
     if (h.kind() != MessageKind.REQUEST || h.ack()) {
       throw new IllegalArgumentException("not a request: " + h.describe());
@@ -135,7 +163,7 @@ public final class TransactionLayer {
           + " of " + h.sourceId() + " is already pending");
     }
     byte[] bytes = WireEncoder.encode(request);
-    ClientTransaction c = new ClientTransaction(key, bytes, to, listener);
+    ClientTransaction c = new ClientTransaction(key, bytes, to, Math.max(1, giveUpMillis), listener);
     requests.put(key, c);
     c.start(fitting(transport, bytes.length));
   }
@@ -158,21 +186,54 @@ public final class TransactionLayer {
    * retransmissions of the request. A response too large for a datagram becomes a 480.
    */
   public void respond(Incoming request, int code, List<WireObject> objects) {
+    Header rh = checkAnswerable(request);
+    answer(request, piggyback -> Header.responseTo(rh, piggyback, code, peer, idFor(rh)), objects);
+  }
+
+  /**
+   * Passes a response from downstream back to the hop a forwarded request came from (recursive
+   * routing): the code, Response-ID, P flag and objects are the responder's; only the kind
+   * (response or responseACK) is chosen here.
+   */
+  public void relay(Incoming request, Message response) {
+    Header rh = checkAnswerable(request);
+    Header r = response.header();
+    answer(request, piggyback -> new Header(Header.VERSION,
+        piggyback ? MessageKind.RESPONSE_ACK : MessageKind.RESPONSE, false, r.peer(), false,
+        r.responseCode(), rh.method(), r.ttl(), rh.transactionId(), rh.sourceId(),
+        r.responseId()), response.objects());
+  }
+
+  /**
+   * The Response-ID this node uses toward {@code h}'s sender: its own ID, or 0x00000001 for the
+   * 4-byte-ID methods (Enroll, Authenticate, Bootstrap; draft section 4.6).
+   */
+  private Bytes idFor(Header h) {
+    return h.method().usesPreJoinIds() ? PRE_JOIN_RESPONDER : ownId;
+  }
+
+  private static Header checkAnswerable(Incoming request) {
     Header rh = request.header();
     if (rh.kind() != MessageKind.REQUEST || rh.ack()) {
       throw new IllegalArgumentException("only requests are answered: " + rh.describe());
     }
+    return rh;
+  }
+
+  private void answer(Incoming request, Function<Boolean, Header> header,
+      List<WireObject> objects) {
+    Header rh = request.header();
     Transport t = request.transport();
     Key key = Key.of(rh);
     Served s = served.get(key);
     boolean piggyback = !t.reliable() && s != null && s == delivering;
-    Message response = new Message(Header.responseTo(rh, piggyback, code, peer, ownId), objects);
+    Message response = new Message(header.apply(piggyback), objects);
     byte[] bytes = WireEncoder.encode(response);
     if (!t.reliable() && bytes.length > config.maxDatagram()) {
       counters.increment("transaction.response-too-large-for-datagram");
       PeerInfo me = response.first(PeerInfo.class);
       response = new Message(Header.responseTo(rh, piggyback, ResponseCode.ALTERNATIVE_SERVICE,
-          peer, ownId), me == null ? List.of(self.get()) : List.of(me));
+          peer, idFor(rh)), me == null ? List.of(self.get()) : List.of(me));
       bytes = WireEncoder.encode(response);
     }
     if (s != null) {
@@ -195,7 +256,7 @@ public final class TransactionLayer {
     if (old != null) {
       old.stop();
     }
-    Resend r = new Resend(bytes, t, to, () -> {
+    Resend r = new Resend(bytes, t, to, config.t2Millis(), () -> {
       awaitingAck.remove(key);
       counters.increment("transaction.unacknowledged");
     });
@@ -206,7 +267,7 @@ public final class TransactionLayer {
   }
 
   private void sendAck(Header received, Transport t, Endpoint to) {
-    env.send(t, to, WireEncoder.encode(Message.of(Header.ackFor(received, peer, ownId))));
+    env.send(t, to, WireEncoder.encode(Message.of(Header.ackFor(received, peer, idFor(received)))));
     counters.increment("transaction.acks-sent");
   }
 
@@ -237,7 +298,7 @@ public final class TransactionLayer {
     if (h == null || e.responseCode() == 0 || h.ack() || h.kind() != MessageKind.REQUEST) {
       return; // nobody to answer, or only requests get answers
     }
-    Message answer = new Message(Header.responseTo(h, !t.reliable(), e.responseCode(), peer, ownId),
+    Message answer = new Message(Header.responseTo(h, !t.reliable(), e.responseCode(), peer, idFor(h)),
         List.of(self.get(), e.toErrorInfo()));
     byte[] bytes = WireEncoder.encode(answer);
     sendReliably(new AckKey(Key.of(h), answer.header().kind()), bytes, t, from);
@@ -312,6 +373,9 @@ public final class TransactionLayer {
     }
     requests.remove(key);
     c.stopTimers();
+    if (h.kind() == MessageKind.RESPONSE_ACK && c.responseDeadline == null) {
+      c.sampleRtt();
+    }
     c.listener.onResponse(m, from);
   }
 
@@ -326,16 +390,18 @@ public final class TransactionLayer {
     final byte[] bytes;
     final Transport transport;
     final Endpoint to;
+    final long giveUpMillis;
     final Runnable giveUp;
     int transmissions;
     long interval = config.t0Millis();
     Env.Timer retransmit;
     Env.Timer deadline;
 
-    Resend(byte[] bytes, Transport transport, Endpoint to, Runnable giveUp) {
+    Resend(byte[] bytes, Transport transport, Endpoint to, long giveUpMillis, Runnable giveUp) {
       this.bytes = bytes;
       this.transport = transport;
       this.to = to;
+      this.giveUpMillis = giveUpMillis;
       this.giveUp = giveUp;
     }
 
@@ -343,7 +409,7 @@ public final class TransactionLayer {
       transmit();
       if (!transport.reliable()) {
         retransmit = env.schedule(interval, this::again);
-        deadline = env.schedule(config.t2Millis(), () -> {
+        deadline = env.schedule(giveUpMillis, () -> {
           stop();
           giveUp.run();
         });
@@ -378,21 +444,26 @@ public final class TransactionLayer {
     final Key key;
     final byte[] bytes;
     final Endpoint to;
+    final long giveUpMillis;
     final ResponseListener listener;
     Transport transport;
     Resend sending;
     Env.Timer responseDeadline;
+    long sentAt;
 
-    ClientTransaction(Key key, byte[] bytes, Endpoint to, ResponseListener listener) {
+    ClientTransaction(Key key, byte[] bytes, Endpoint to, long giveUpMillis,
+        ResponseListener listener) {
       this.key = key;
       this.bytes = bytes;
       this.to = to;
+      this.giveUpMillis = giveUpMillis;
       this.listener = listener;
     }
 
     void start(Transport t) {
       transport = t;
-      sending = new Resend(bytes, t, to, () -> fail("no acknowledgement")).start();
+      sentAt = env.now();
+      sending = new Resend(bytes, t, to, giveUpMillis, () -> fail("no acknowledgement")).start();
       if (t.reliable()) {
         waitResponse();
       }
@@ -410,8 +481,16 @@ public final class TransactionLayer {
         return false;
       }
       sending.stop();
+      sampleRtt();
       waitResponse();
       return true;
+    }
+
+    /** Karn's rule: only a request transmitted once gives an unambiguous round-trip time. */
+    void sampleRtt() {
+      if (!transport.reliable() && sending.transmissions == 1) {
+        rttSink.sample(to, env.now() - sentAt);
+      }
     }
 
     private void waitResponse() {

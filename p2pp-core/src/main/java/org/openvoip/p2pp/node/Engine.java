@@ -1,0 +1,1302 @@
+package org.openvoip.p2pp.node;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.openvoip.p2pp.env.Counters;
+import org.openvoip.p2pp.env.Endpoint;
+import org.openvoip.p2pp.env.Env;
+import org.openvoip.p2pp.env.Transport;
+import org.openvoip.p2pp.overlay.Overlay;
+import org.openvoip.p2pp.overlay.OverlayContext;
+import org.openvoip.p2pp.overlay.Overlays;
+import org.openvoip.p2pp.overlay.PeerRef;
+import org.openvoip.p2pp.overlay.Ring;
+import org.openvoip.p2pp.transaction.TransactionLayer;
+import org.openvoip.p2pp.transaction.TransactionLayer.Incoming;
+import org.openvoip.p2pp.wire.Bytes;
+import org.openvoip.p2pp.wire.Header;
+import org.openvoip.p2pp.wire.Message;
+import org.openvoip.p2pp.wire.MessageKind;
+import org.openvoip.p2pp.wire.Method;
+import org.openvoip.p2pp.wire.ResponseCode;
+import org.openvoip.p2pp.wire.WireDecoder;
+import org.openvoip.p2pp.wire.WireObject;
+import org.openvoip.p2pp.wire.WireObject.ErrorInfo;
+import org.openvoip.p2pp.wire.WireObject.Expires;
+import org.openvoip.p2pp.wire.WireObject.NeighborTable;
+import org.openvoip.p2pp.wire.WireObject.P2pOptions;
+import org.openvoip.p2pp.wire.WireObject.PLookup;
+import org.openvoip.p2pp.wire.WireObject.PeerInfo;
+import org.openvoip.p2pp.wire.WireObject.RLookup;
+import org.openvoip.p2pp.wire.WireObject.RequestOptions;
+import org.openvoip.p2pp.wire.WireObject.ResourceList;
+import org.openvoip.p2pp.wire.WireObject.ResourceObject;
+import org.openvoip.p2pp.wire.WireObject.RoutingTable;
+
+/**
+ * The protocol engine of one node: it answers and routes requests, runs lookups, keeps the
+ * storage duties (replication, transfer) and drives the overlay plugin. Single-threaded and
+ * I/O-free: it sees the world through its {@link Env}. {@link Node} is its public face.
+ */
+final class Engine {
+
+  enum State { NEW, JOINING, JOINED, LEFT }
+
+  /** An answer produced by this node for a request it is responsible for. */
+  record Answer(int code, List<WireObject> objects) {}
+
+  /** The end of a routed request: the response, who sent it, and the hops it took. */
+  interface RouteCallback {
+    void onResponse(Message response, Results.Route route);
+
+    void onFailure(int code, String reason);
+  }
+
+  private static final int NEXT_HOPS_IN_REDIRECT = 3;
+  private static final int FORWARD_ATTEMPTS = 3;
+  private static final int OBJECTS_PER_MESSAGE = 32;
+  private static final int BOOTSTRAP_PEERS = 8;
+
+  final NodeConfig config;
+  final OverlayConfig oc;
+  final Env env;
+  final Counters counters = new Counters();
+  final PeerRef self;
+  final PeerInfo selfInfo;
+  final TransactionLayer transactions;
+  final Overlay overlay;
+  final Storage storage = new Storage();
+  final RttTable rtt;
+  private final Consumer<State> stateListener;
+  private State state = State.NEW;
+  private boolean closed;
+  private int nextTransactionId;
+  private Env.Timer replicationTimer;
+  private long replicationDue = Long.MAX_VALUE;
+  private final Set<Env.Timer> timers = new LinkedHashSet<>();
+  /** Peers that asked this bootstrap server for peers recently, newest last. */
+  private final LinkedHashMap<Bytes, PeerRef> bootstrapped = new LinkedHashMap<>();
+
+  Engine(NodeConfig config, Env env, Consumer<State> stateListener) {
+    this.config = config;
+    this.oc = config.overlay();
+    this.env = env;
+    this.stateListener = stateListener;
+    RandomGenerator random = env.random();
+    Bytes id = config.id();
+    if (id == null) {
+      byte[] b = new byte[oc.idLength()];
+      random.nextBytes(b);
+      id = Bytes.of(b);
+    }
+    this.self = new PeerRef(id, config.address());
+    this.selfInfo = self.toPeerInfo();
+    this.nextTransactionId = random.nextInt();
+    this.rtt = new RttTable(oc.hopTimeoutMillis(), oc.minHopTimeoutMillis(),
+        oc.transactions().t2Millis());
+    this.transactions = new TransactionLayer(env, oc.transactions(),
+        new WireDecoder(oc.idLength()), id, true, () -> selfInfo, this::onRequest, counters);
+    transactions.onRttSample(rtt::sample);
+    this.overlay = Overlays.provider(oc.algorithm()).create(new Context());
+  }
+
+  State state() {
+    return state;
+  }
+
+  private void setState(State s) {
+    state = s;
+    stateListener.accept(s);
+  }
+
+  // ------------------------------------------------------------------------------ plumbing
+
+  /** Schedules a task that is dropped once the node is closed. */
+  Env.Timer schedule(long delay, Runnable task) {
+    Env.Timer[] holder = new Env.Timer[1];
+    Env.Timer t = env.schedule(delay, () -> {
+      timers.remove(holder[0]);
+      if (!closed) {
+        task.run();
+      }
+    });
+    holder[0] = t;
+    timers.add(t);
+    return () -> {
+      timers.remove(t);
+      t.cancel();
+    };
+  }
+
+  /** Schedules {@code task} every {@code period} ms, starting after a random fraction of it. */
+  void every(long period, Runnable task) {
+    long first = 1 + (long) (env.random().nextDouble() * period);
+    schedule(first, new Runnable() {
+      @Override
+      public void run() {
+        task.run();
+        schedule(period, this);
+      }
+    });
+  }
+
+  void onBytes(byte[] bytes, Transport transport, Endpoint from) {
+    if (closed) {
+      counters.increment("drop.node-closed");
+      return;
+    }
+    transactions.onBytes(bytes, transport, from);
+  }
+
+  /** Stops everything at once, as a crash would: no goodbye, timers cancelled. */
+  void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    overlay.stop();
+    for (Env.Timer t : new ArrayList<>(timers)) {
+      t.cancel();
+    }
+    timers.clear();
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+  private int newTransactionId() {
+    return nextTransactionId++;
+  }
+
+  private Message request(Method m, boolean recursive, List<WireObject> objects) {
+    List<WireObject> all = new ArrayList<>(objects.size() + 1);
+    all.add(selfInfo);
+    all.addAll(objects);
+    return new Message(Header.request(m, true, recursive, oc.ttl(), newTransactionId(), self.id()),
+        all);
+  }
+
+  private List<WireObject> withSelf(List<? extends WireObject> objects) {
+    List<WireObject> all = new ArrayList<>(objects.size() + 1);
+    all.add(selfInfo);
+    all.addAll(objects);
+    return all;
+  }
+
+  private static List<WireObject> infos(List<PeerRef> peers) {
+    List<WireObject> out = new ArrayList<>(peers.size());
+    for (PeerRef p : peers) {
+      out.add(p.toPeerInfo());
+    }
+    return out;
+  }
+
+  private static List<PeerRef> refs(List<PeerInfo> infos) {
+    List<PeerRef> out = new ArrayList<>(infos.size());
+    for (PeerInfo i : infos) {
+      PeerRef p = PeerRef.from(i);
+      if (p != null) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  private void sawPeer(Message m) {
+    if (!m.header().peer()) {
+      return;
+    }
+    PeerRef p = PeerRef.from(m.first(PeerInfo.class));
+    if (p != null && !p.id().equals(self.id()) && p.id().length() == oc.idLength()) {
+      overlay.peerSeen(p);
+    }
+  }
+
+  /** Sends a request straight to {@code to}; a peer that does not answer is reported failed. */
+  void direct(PeerRef to, Method method, List<WireObject> objects,
+      OverlayContext.Reply reply) {
+    Message req = request(method, false, objects);
+    transactions.sendRequest(req, Transport.UDP, to.endpoint(),
+        new TransactionLayer.ResponseListener() {
+          @Override
+          public void onResponse(Message response, Endpoint from) {
+            sawPeer(response);
+            reply.onResponse(response);
+          }
+
+          @Override
+          public void onFailure(int code, String reason) {
+            counters.increment("overlay.peer-unresponsive");
+            overlay.peerFailed(to.id());
+            reply.onFailure(code, reason);
+          }
+        });
+  }
+
+  // ------------------------------------------------------------------------- joining, leaving
+
+  /** Joins the overlay: through the bootstrap server, or alone if there is none. */
+  void join(RouteCallback done) {
+    if (state != State.NEW) {
+      done.onFailure(ResponseCode.REQUEST_REJECTED, "join() called in state " + state);
+      return;
+    }
+    setState(State.JOINING);
+    startTimers();
+    Endpoint bootstrap = config.bootstrap();
+    if (bootstrap == null || bootstrap.equals(self.endpoint())) {
+      overlay.joined(null, List.of(), List.of());
+      setState(State.JOINED);
+      done.onResponse(null, new Results.Route(self, 0, 0));
+      return;
+    }
+    Message req = new Message(Header.request(Method.BOOTSTRAP, true, false, oc.ttl(),
+        newTransactionId(), Bytes.of(new byte[Method.PRE_JOIN_ID_LENGTH])), List.of(selfInfo));
+    long start = env.now();
+    transactions.sendRequest(req, Transport.UDP, bootstrap,
+        new TransactionLayer.ResponseListener() {
+          @Override
+          public void onResponse(Message response, Endpoint from) {
+            onBootstrapResponse(response, start, done);
+          }
+
+          @Override
+          public void onFailure(int code, String reason) {
+            setState(State.NEW);
+            done.onFailure(code, "bootstrap server " + bootstrap + ": " + reason);
+          }
+        });
+  }
+
+  private void onBootstrapResponse(Message response, long start, RouteCallback done) {
+    int code = response.header().responseCode();
+    if (code != ResponseCode.OK) {
+      setState(State.NEW);
+      done.onFailure(code, "the bootstrap server refused: " + reason(response));
+      return;
+    }
+    P2pOptions opts = response.first(P2pOptions.class);
+    if (opts.p2pAlgorithm() != overlay.p2pAlgorithm() || opts.hashLength() != oc.idLength()) {
+      setState(State.NEW);
+      done.onFailure(ResponseCode.REQUEST_REJECTED, "the overlay runs "
+          + P2pOptions.p2pAlgorithmName(opts.p2pAlgorithm()) + " with " + opts.hashLength()
+          + "-byte IDs; this node is configured for " + oc.algorithm() + " with "
+          + oc.idLength() + "-byte IDs");
+      return;
+    }
+    List<PeerInfo> infos = response.all(PeerInfo.class);
+    List<PeerRef> peers = new ArrayList<>();
+    for (PeerRef p : refs(infos.subList(Math.min(2, infos.size()), infos.size()))) {
+      if (!p.id().equals(self.id())) {
+        peers.add(p);
+      }
+    }
+    if (peers.isEmpty()) {
+      overlay.joined(null, List.of(), List.of());
+      setState(State.JOINED);
+      done.onResponse(response, new Results.Route(self, 0, env.now() - start));
+      return;
+    }
+    List<WireObject> objects = List.of(
+        new RequestOptions(false, true, true, false, false, false, false));
+    route(Method.JOIN, self.id(), objects, oc.recursive(), peers, new RouteCallback() {
+      @Override
+      public void onResponse(Message r, Results.Route route) {
+        if (r.header().responseCode() != ResponseCode.OK) {
+          setState(State.NEW);
+          done.onFailure(r.header().responseCode(), "join refused: " + reason(r));
+          return;
+        }
+        RoutingTable rt = r.first(RoutingTable.class);
+        NeighborTable nt = r.first(NeighborTable.class);
+        overlay.joined(route.responder(), nt == null ? List.of() : refs(nt.entries()),
+            rt == null ? List.of() : refs(rt.entries()));
+        setState(State.JOINED);
+        RequestOptions s = new RequestOptions(false, false, false, false, false, true, false);
+        for (PeerRef n : overlay.neighborJoinTargets()) {
+          direct(n, Method.JOIN, List.of(s), response -> {});
+        }
+        done.onResponse(r, route);
+      }
+
+      @Override
+      public void onFailure(int code, String reason) {
+        setState(State.NEW);
+        done.onFailure(code, "join: " + reason);
+      }
+    });
+  }
+
+  private void startTimers() {
+    every(oc.replicationMillis(), this::replicationPass);
+  }
+
+  /**
+   * Leaves gracefully: the neighbours get a Leave indication, and each object this node is
+   * responsible for goes to the peer that takes over (in the Leave to that peer).
+   */
+  void leave() {
+    if (state != State.JOINED) {
+      setState(State.LEFT);
+      close();
+      return;
+    }
+    Map<PeerRef, List<WireObject>> handover = new LinkedHashMap<>();
+    for (PeerRef n : overlay.neighborTable()) {
+      handover.put(n, new ArrayList<>());
+    }
+    long now = env.now();
+    for (Storage.Stored s : storage.all()) {
+      Bytes key = s.key.resourceId();
+      if (s.expiresAt <= now || !overlay.isResponsible(key)) {
+        continue;
+      }
+      for (PeerRef p : overlay.closestPeers(key, 2)) {
+        if (!p.id().equals(self.id())) {
+          handover.computeIfAbsent(p, k -> new ArrayList<>()).add(s.withRemaining(now));
+          break;
+        }
+      }
+    }
+    for (Map.Entry<PeerRef, List<WireObject>> e : handover.entrySet()) {
+      Message ind = new Message(Header.indication(Method.LEAVE, true, newTransactionId(),
+          self.id()), withSelf(e.getValue()));
+      transactions.sendIndication(ind, Transport.UDP, e.getKey().endpoint());
+      counters.increment("overlay.leave-sent");
+    }
+    overlay.stop();
+    setState(State.LEFT);
+    // Keep answering ACKs long enough for the Leave indications to be acknowledged.
+    env.schedule(oc.transactions().t2Millis(), this::close);
+  }
+
+  // ------------------------------------------------------------------------------- requests
+
+  private void onRequest(Incoming in) {
+    Message m = in.message();
+    Header h = m.header();
+    if (h.kind() == MessageKind.INDICATION) {
+      onIndication(in);
+      return;
+    }
+    Method method = h.method();
+    if (method == Method.BOOTSTRAP) {
+      if (config.bootstrapServer() && state == State.JOINED) {
+        answerBootstrap(in);
+      } else {
+        refuse(in, ResponseCode.REQUEST_REJECTED, "this node is not a bootstrap server");
+      }
+      return;
+    }
+    if (state != State.JOINED) {
+      refuse(in, ResponseCode.OVERLOADED, "not in the overlay (" + state + ")");
+      return;
+    }
+    boolean routed = isRouted(m);
+    if (!(method == Method.JOIN && routed)) {
+      sawPeer(m);
+    }
+    if (!routed) {
+      Answer a = answerDirect(in);
+      transactions.respond(in, a.code(), a.objects());
+      return;
+    }
+    Bytes key = routingKey(m);
+    if (key == null || key.length() != oc.idLength()) {
+      counters.increment("drop.routing-key-missing");
+      refuse(in, ResponseCode.BAD_REQUEST, "no " + oc.idLength() + "-byte key to route on");
+      return;
+    }
+    if (h.ttl() == 0) {
+      counters.increment("routing.ttl-exceeded");
+      refuse(in, ResponseCode.TTL_EXCEEDED, "TTL exceeded");
+      return;
+    }
+    if (overlay.isResponsible(key)) {
+      Answer a = answerRouted(m, key);
+      transactions.respond(in, a.code(), withRouteLog(m, a));
+      return;
+    }
+    List<PeerRef> hops = overlay.nextHops(key, NEXT_HOPS_IN_REDIRECT);
+    if (hops.isEmpty()) {
+      Answer a = answerRouted(m, key); // nobody known nearer: the best answer is ours
+      transactions.respond(in, a.code(), withRouteLog(m, a));
+      return;
+    }
+    if (h.recursive()) {
+      if (routeLogHasSelf(m)) {
+        counters.increment("routing.loop-detected");
+        refuse(in, ResponseCode.TTL_EXCEEDED, "routing loop: this peer is in the route log");
+        return;
+      }
+      // Never back to the originator: its transaction for this request is still open.
+      hops.removeIf(p -> p.id().equals(h.sourceId()));
+      if (hops.isEmpty()) {
+        counters.increment("routing.only-hop-is-originator");
+        refuse(in, ResponseCode.TTL_EXCEEDED, "the only next hop is the originator");
+        return;
+      }
+      forward(in, key, hops, 0);
+    } else {
+      counters.increment("routing.redirects");
+      List<WireObject> objs = new ArrayList<>();
+      objs.add(selfInfo);
+      objs.addAll(infos(hops));
+      transactions.respond(in, ResponseCode.NEXT_HOP, objs);
+    }
+  }
+
+  private void refuse(Incoming in, int code, String reason) {
+    transactions.respond(in, code, List.of(selfInfo,
+        new ErrorInfo(code, 0, ErrorInfo.NO_OBJECT, reason)));
+  }
+
+  private static String reason(Message r) {
+    ErrorInfo e = r.first(ErrorInfo.class);
+    return e == null ? "code " + r.header().responseCode() : e.reason();
+  }
+
+  /** Requests routed through the overlay toward a key; all others are for the receiver. */
+  static boolean isRouted(Message m) {
+    return switch (m.header().method()) {
+      case LOOKUP_PEER, PUBLISH, LOOKUP_OBJECT, REMOVE_OBJECT -> true;
+      case JOIN -> {
+        RequestOptions o = m.first(RequestOptions.class);
+        yield o == null || !o.neighborJoin();
+      }
+      default -> false;
+    };
+  }
+
+  /** The key a routed request travels toward. */
+  static Bytes routingKey(Message m) {
+    return switch (m.header().method()) {
+      case JOIN -> {
+        PeerInfo p = m.first(PeerInfo.class);
+        yield p == null ? null : p.id();
+      }
+      case LOOKUP_PEER -> m.first(PLookup.class).peerIdA();
+      case PUBLISH, REMOVE_OBJECT -> m.first(ResourceObject.class).resourceId().id();
+      case LOOKUP_OBJECT -> m.first(RLookup.class).resourceId().id();
+      default -> null;
+    };
+  }
+
+  private boolean routeLogHasSelf(Message m) {
+    List<PeerInfo> infos = m.all(PeerInfo.class);
+    for (int i = 1; i < infos.size(); i++) {
+      if (self.id().equals(infos.get(i).id())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean wantsRouteLog(Message m) {
+    RequestOptions o = m.first(RequestOptions.class);
+    return o != null && o.routeLog() && m.header().recursive();
+  }
+
+  /** The answer, followed by the route log the request collected if it asked for one (L). */
+  private static List<WireObject> withRouteLog(Message m, Answer a) {
+    if (!wantsRouteLog(m) || a.code() == ResponseCode.NOT_FOUND) {
+      return a.objects();
+    }
+    List<PeerInfo> infos = m.all(PeerInfo.class);
+    if (infos.size() < 2 || m.header().method() != Method.LOOKUP_PEER) {
+      return a.objects(); // only LookupPeer's response schema has room for extra Peer-Infos
+    }
+    List<WireObject> out = new ArrayList<>(a.objects());
+    out.addAll(infos.subList(1, infos.size()));
+    return out;
+  }
+
+  /** Recursive routing: pass the request on with TTL - 1; on failure try the next hop. */
+  private void forward(Incoming in, Bytes key, List<PeerRef> hops, int attempt) {
+    Message m = in.message();
+    Header h = m.header();
+    PeerRef next = hops.get(0);
+    List<WireObject> objs = m.objects();
+    if (wantsRouteLog(m)) {
+      objs = new ArrayList<>(objs);
+      int at = 0;
+      while (at < objs.size() && objs.get(at) instanceof PeerInfo) {
+        at++;
+      }
+      objs.add(at, selfInfo);
+    }
+    Header fh = new Header(h.version(), h.kind(), false, h.peer(), true, 0, h.method(),
+        h.ttl() - 1, h.transactionId(), h.sourceId(), null);
+    counters.increment("routing.forwarded");
+    long giveUp = Math.min(oc.transactions().t2Millis(),
+        Math.max(3 * oc.transactions().t0Millis(), 3 * rtt.timeout(next.endpoint())));
+    transactions.sendRequest(new Message(fh, objs), Transport.UDP, next.endpoint(), giveUp,
+        new TransactionLayer.ResponseListener() {
+          @Override
+          public void onResponse(Message response, Endpoint from) {
+            transactions.relay(in, response);
+          }
+
+          @Override
+          public void onFailure(int code, String reason) {
+            counters.increment("routing.next-hop-failed");
+            overlay.peerFailed(next.id());
+            List<PeerRef> others = overlay.nextHops(key, NEXT_HOPS_IN_REDIRECT);
+            others.removeIf(p -> p.id().equals(next.id()) || p.id().equals(h.sourceId()));
+            if (attempt + 1 < FORWARD_ATTEMPTS && !others.isEmpty()) {
+              forward(in, key, others, attempt + 1);
+            } else if (overlay.isResponsible(key) || others.isEmpty()) {
+              Answer a = answerRouted(m, key);
+              transactions.respond(in, a.code(), withRouteLog(m, a));
+            } else {
+              refuse(in, ResponseCode.TIMEOUT, "next hops did not answer: " + reason);
+            }
+          }
+        });
+  }
+
+  // -------------------------------------------------------------------- answering requests
+
+  /** Answers a request addressed to this node itself (not routed). */
+  private Answer answerDirect(Incoming in) {
+    Message m = in.message();
+    return switch (m.header().method()) {
+      case JOIN -> {
+        counters.increment("overlay.neighbor-joins");
+        yield new Answer(ResponseCode.OK, withSelf(List.of()));
+      }
+      case KEEP_ALIVE -> new Answer(ResponseCode.OK,
+          withSelf(List.of(new Expires(Math.max(1, oc.keepAliveMillis() / 1000)))));
+      case EXCHANGE_TABLE -> exchangeTable(in);
+      case QUERY -> new Answer(ResponseCode.OK, withSelf(List.of(
+          oc.p2pOptions(overlay.p2pAlgorithm()), new ResourceList(List.of()))));
+      case REPLICATE, TRANSFER -> storeCopies(m);
+      default -> {
+        counters.increment("drop.unsupported-method." + m.header().method().wireName());
+        yield new Answer(ResponseCode.REQUEST_REJECTED, withSelf(List.of(new ErrorInfo(
+            ResponseCode.REQUEST_REJECTED, 0, ErrorInfo.NO_OBJECT,
+            m.header().method().wireName() + " is not supported by this node"))));
+      }
+    };
+  }
+
+  private Answer exchangeTable(Incoming in) {
+    Message m = in.message();
+    PeerRef from = PeerRef.from(m.first(PeerInfo.class));
+    RoutingTable rt = m.first(RoutingTable.class);
+    NeighborTable nt = m.first(NeighborTable.class);
+    if (from != null && (rt != null || nt != null)) {
+      overlay.tablesReceived(from, rt == null ? List.of() : refs(rt.entries()),
+          nt == null ? List.of() : refs(nt.entries()));
+    }
+    RequestOptions o = m.first(RequestOptions.class);
+    List<WireObject> out = withSelf(List.of());
+    if (o != null && o.routingTable()) {
+      out.add(new RoutingTable(capped(overlay.routingTable())));
+    }
+    if (o != null && o.neighborTable()) {
+      out.add(new NeighborTable(capped(overlay.neighborTable())));
+    }
+    return new Answer(ResponseCode.OK, out);
+  }
+
+  private static List<PeerInfo> capped(List<PeerRef> peers) {
+    List<PeerInfo> out = new ArrayList<>();
+    for (PeerRef p : peers) {
+      if (out.size() == 255) {
+        break;
+      }
+      out.add(p.toPeerInfo());
+    }
+    return out;
+  }
+
+  private Answer storeCopies(Message m) {
+    long now = env.now();
+    int kept = 0;
+    for (ResourceObject o : m.all(ResourceObject.class)) {
+      if (o.resourceId().id().length() != oc.idLength()) {
+        counters.increment("storage.refused-bad-resource-id");
+        continue;
+      }
+      if (storage.merge(o, now) != null) {
+        kept++;
+      }
+    }
+    counters.add("storage.copies-received", kept);
+    if (m.header().method() == Method.TRANSFER) {
+      replicationSoon();
+    }
+    return new Answer(ResponseCode.OK, withSelf(List.of()));
+  }
+
+  /** Answers a routed request this node is responsible for (or the best it can do). */
+  Answer answerRouted(Message m, Bytes key) {
+    long now = env.now();
+    return switch (m.header().method()) {
+      case JOIN -> {
+        counters.increment("overlay.joins-admitted");
+        List<WireObject> out = withSelf(List.of(
+            new Expires(Math.max(1, oc.keepAliveMillis() / 1000))));
+        RequestOptions o = m.first(RequestOptions.class);
+        if (o != null && o.routingTable()) {
+          out.add(new RoutingTable(capped(overlay.routingTable())));
+        }
+        out.add(new NeighborTable(capped(overlay.neighborTable())));
+        yield new Answer(ResponseCode.OK, out);
+      }
+      case LOOKUP_PEER -> {
+        PLookup q = m.first(PLookup.class);
+        List<PeerRef> found = lookupPeerAnswer(q);
+        if (found.isEmpty()) {
+          yield new Answer(ResponseCode.NOT_FOUND, withSelf(List.of(new ErrorInfo(
+              ResponseCode.NOT_FOUND, 0, ErrorInfo.NO_OBJECT, "no such peer"))));
+        }
+        List<WireObject> out = withSelf(List.of());
+        for (PeerRef p : found) {
+          if (!p.id().equals(self.id())) {
+            out.add(p.toPeerInfo());
+          }
+        }
+        yield new Answer(ResponseCode.OK, out);
+      }
+      case PUBLISH -> {
+        ResourceObject o = m.first(ResourceObject.class);
+        long asked = o.expires() == null ? oc.maxLifetimeSeconds() : o.expires().seconds();
+        long granted = Math.min(asked, oc.maxLifetimeSeconds());
+        if (granted == 0) {
+          yield remove(o, now);
+        }
+        Storage.Stored s = storage.put(Storage.withExpires(o, granted), granted * 1000, now);
+        counters.increment("storage.published");
+        replicate(List.of(s), now);
+        yield new Answer(ResponseCode.OK, withSelf(List.of(new Expires(granted))));
+      }
+      case LOOKUP_OBJECT -> {
+        List<Storage.Stored> found = storage.find(m.first(RLookup.class), now);
+        if (found.isEmpty()) {
+          counters.increment("storage.lookup-misses");
+          yield new Answer(ResponseCode.NOT_FOUND, withSelf(List.of(new ErrorInfo(
+              ResponseCode.NOT_FOUND, 0, ErrorInfo.NO_OBJECT, "no such object"))));
+        }
+        List<WireObject> out = withSelf(List.of());
+        for (Storage.Stored s : found) {
+          out.add(s.withRemaining(now));
+        }
+        yield new Answer(ResponseCode.OK, out);
+      }
+      case REMOVE_OBJECT -> remove(m.first(ResourceObject.class), now);
+      default -> throw new IllegalStateException("not a routed method: " + m.header().method());
+    };
+  }
+
+  private Answer remove(ResourceObject o, long now) {
+    Storage.Stored gone = storage.remove(Storage.Key.of(o));
+    if (gone == null) {
+      return new Answer(ResponseCode.NOT_FOUND, withSelf(List.of(new ErrorInfo(
+          ResponseCode.NOT_FOUND, 0, ErrorInfo.NO_OBJECT, "no such object"))));
+    }
+    counters.increment("storage.removed");
+    // Tell the replica holders: a copy with Expires 0 removes theirs.
+    for (PeerRef p : overlay.replicaSet(gone.key.resourceId(), oc.replicas() - 1)) {
+      direct(p, Method.REPLICATE, List.of(Storage.withExpires(gone.object, 0)), r -> {});
+    }
+    return new Answer(ResponseCode.OK, withSelf(List.of()));
+  }
+
+  private List<PeerRef> lookupPeerAnswer(PLookup q) {
+    int count = Math.max(1, q.count());
+    if (q.exact()) {
+      for (PeerRef p : overlay.closestPeers(q.peerIdA(), count)) {
+        if (p.id().equals(q.peerIdA())) {
+          return List.of(p);
+        }
+      }
+      return List.of();
+    }
+    if (q.range()) {
+      List<PeerRef> out = new ArrayList<>();
+      Set<Bytes> seen = new java.util.HashSet<>();
+      List<PeerRef> known = new ArrayList<>();
+      known.add(self);
+      known.addAll(overlay.neighborTable());
+      known.addAll(overlay.routingTable());
+      Bytes beforeA = Ring.clockwise(Bytes.of(one(q.peerIdA().length())), q.peerIdA());
+      for (PeerRef p : known) {
+        if (out.size() < count && Ring.inOpenClosed(p.id(), beforeA, q.peerIdB())
+            && seen.add(p.id())) {
+          out.add(p);
+        }
+      }
+      return out;
+    }
+    return overlay.closestPeers(q.peerIdA(), count);
+  }
+
+  private static byte[] one(int length) {
+    byte[] b = new byte[length];
+    b[length - 1] = 1;
+    return b;
+  }
+
+  private void answerBootstrap(Incoming in) {
+    Message m = in.message();
+    PeerInfo asker = m.first(PeerInfo.class);
+    List<WireObject> out = new ArrayList<>();
+    out.add(selfInfo);
+    out.add(asker);
+    Set<Bytes> listed = new java.util.HashSet<>();
+    List<PeerRef> candidates = new ArrayList<>();
+    candidates.add(self);
+    candidates.addAll(overlay.neighborTable());
+    candidates.addAll(overlay.routingTable());
+    List<PeerRef> recent = new ArrayList<>(bootstrapped.values());
+    for (int i = recent.size() - 1; i >= 0; i--) {
+      candidates.add(recent.get(i));
+    }
+    Bytes askerId = asker.id();
+    for (PeerRef p : candidates) {
+      if (listed.size() < BOOTSTRAP_PEERS && !p.id().equals(askerId) && listed.add(p.id())) {
+        out.add(p.toPeerInfo());
+      }
+    }
+    out.add(oc.p2pOptions(overlay.p2pAlgorithm()));
+    transactions.respond(in, ResponseCode.OK, out);
+    counters.increment("bootstrap.answered");
+    PeerRef p = PeerRef.from(asker);
+    if (p != null && p.id().length() == oc.idLength()) {
+      bootstrapped.remove(p.id());
+      bootstrapped.put(p.id(), p);
+      if (bootstrapped.size() > 64) {
+        bootstrapped.remove(bootstrapped.keySet().iterator().next());
+      }
+    }
+  }
+
+  private void onIndication(Incoming in) {
+    Message m = in.message();
+    if (m.header().method() != Method.LEAVE) {
+      counters.increment("drop.unexpected-indication." + m.header().method().wireName());
+      return;
+    }
+    PeerRef p = PeerRef.from(m.first(PeerInfo.class));
+    if (p == null) {
+      counters.increment("drop.leave-without-peer");
+      return;
+    }
+    counters.increment("overlay.leaves-received");
+    overlay.peerLeft(p.id());
+    long now = env.now();
+    int kept = 0;
+    for (ResourceObject o : m.all(ResourceObject.class)) {
+      if (o.resourceId().id().length() == oc.idLength() && storage.merge(o, now) != null) {
+        kept++;
+      }
+    }
+    counters.add("storage.copies-received", kept);
+    replicationSoon();
+  }
+
+  // ---------------------------------------------------------------------------- replication
+
+  /** Runs a replication pass within a second (after tables or responsibilities changed). */
+  void replicationSoon() {
+    long due = env.now() + 1000;
+    if (state != State.JOINED || due >= replicationDue) {
+      return;
+    }
+    if (replicationTimer != null) {
+      replicationTimer.cancel();
+    }
+    replicationDue = due;
+    replicationTimer = schedule(1000, () -> {
+      replicationDue = Long.MAX_VALUE;
+      replicationTimer = null;
+      replicationPass();
+    });
+  }
+
+  /**
+   * Expires old objects; copies each object this node is responsible for to replica holders
+   * that lack it; hands objects it is no longer responsible for to the peer that now is
+   * (Transfer), keeping a copy as a replica.
+   */
+  void replicationPass() {
+    if (state != State.JOINED) {
+      return;
+    }
+    long now = env.now();
+    int expired = storage.expire(now);
+    counters.add("storage.expired", expired);
+    List<Storage.Stored> mine = new ArrayList<>();
+    Map<PeerRef, List<WireObject>> transfers = new LinkedHashMap<>();
+    for (Storage.Stored s : storage.all()) {
+      Bytes key = s.key.resourceId();
+      if (overlay.isResponsible(key)) {
+        s.primary = true;
+        mine.add(s);
+      } else if (s.primary) {
+        for (PeerRef p : overlay.closestPeers(key, 1)) {
+          if (!p.id().equals(self.id())) {
+            transfers.computeIfAbsent(p, k -> new ArrayList<>()).add(s.withRemaining(now));
+            s.copiesAt.clear();
+            s.copiesAt.add(p.id());
+            s.primary = false;
+          }
+        }
+      }
+    }
+    replicate(mine, now);
+    for (Map.Entry<PeerRef, List<WireObject>> e : transfers.entrySet()) {
+      counters.add("storage.transferred", e.getValue().size());
+      sendCopies(Method.TRANSFER, e.getKey(), e.getValue(), null);
+    }
+  }
+
+  /** Sends each object to the replica holders that do not have it yet. */
+  private void replicate(List<Storage.Stored> objects, long now) {
+    Map<PeerRef, List<Storage.Stored>> batches = new LinkedHashMap<>();
+    for (Storage.Stored s : objects) {
+      s.primary = true;
+      for (PeerRef p : overlay.replicaSet(s.key.resourceId(), oc.replicas() - 1)) {
+        if (s.copiesAt.add(p.id())) {
+          batches.computeIfAbsent(p, k -> new ArrayList<>()).add(s);
+        }
+      }
+    }
+    for (Map.Entry<PeerRef, List<Storage.Stored>> e : batches.entrySet()) {
+      List<WireObject> objs = new ArrayList<>();
+      for (Storage.Stored s : e.getValue()) {
+        objs.add(s.withRemaining(now));
+      }
+      counters.add("storage.replicated", objs.size());
+      PeerRef to = e.getKey();
+      sendCopies(Method.REPLICATE, to, objs, e.getValue());
+    }
+  }
+
+  private void sendCopies(Method method, PeerRef to, List<WireObject> objs,
+      List<Storage.Stored> sources) {
+    for (int from = 0; from < objs.size(); from += OBJECTS_PER_MESSAGE) {
+      List<WireObject> part = objs.subList(from, Math.min(objs.size(), from + OBJECTS_PER_MESSAGE));
+      List<Storage.Stored> srcPart = sources == null ? null
+          : sources.subList(from, Math.min(sources.size(), from + OBJECTS_PER_MESSAGE));
+      direct(to, method, new ArrayList<>(part), new OverlayContext.Reply() {
+        @Override
+        public void onResponse(Message response) {}
+
+        @Override
+        public void onFailure(int code, String reason) {
+          if (srcPart != null) {
+            for (Storage.Stored s : srcPart) {
+              s.copiesAt.remove(to.id()); // try again on the next pass
+            }
+          }
+        }
+      });
+    }
+  }
+
+  // -------------------------------------------------------------------------------- routing
+
+  /**
+   * Sends a request toward {@code key}: answered here if this node is responsible, else routed
+   * recursively or iteratively. {@code start} seeds the lookup (bootstrap peers when joining);
+   * null means this node's own next hops.
+   */
+  void route(Method method, Bytes key, List<WireObject> objects, boolean recursive,
+      List<PeerRef> start, RouteCallback done) {
+    long began = env.now();
+    if (start == null && state == State.JOINED && overlay.isResponsible(key)) {
+      Message local = request(method, false, objects);
+      Answer a = answerRouted(local, key);
+      Header rh = Header.responseTo(local.header(), false, a.code(), true, self.id());
+      counters.increment("routing.answered-locally");
+      done.onResponse(new Message(rh, a.objects()), new Results.Route(self, 0, 0));
+      return;
+    }
+    List<PeerRef> first = start != null ? start : overlay.nextHops(key, oc.parallelism() + 2);
+    if (first.isEmpty()) {
+      if (state == State.JOINED) {
+        Message local = request(method, false, objects);
+        Answer a = answerRouted(local, key);
+        Header rh = Header.responseTo(local.header(), false, a.code(), true, self.id());
+        done.onResponse(new Message(rh, a.objects()), new Results.Route(self, 0, 0));
+      } else {
+        done.onFailure(ResponseCode.OVERLOADED, "no peer to send the request to");
+      }
+      return;
+    }
+    if (recursive) {
+      sendRecursive(method, key, objects, first, 0, began, done);
+    } else {
+      new Lookup(method, key, objects, first, began, done).start();
+    }
+  }
+
+  private void sendRecursive(Method method, Bytes key, List<WireObject> objects,
+      List<PeerRef> hops, int attempt, long began, RouteCallback done) {
+    PeerRef next = hops.get(0);
+    Message req = request(method, true, objects);
+    int ttl0 = req.header().ttl();
+    counters.increment("routing.recursive-sent");
+    long giveUp = Math.min(oc.transactions().t2Millis(),
+        Math.max(3 * oc.transactions().t0Millis(), 3 * rtt.timeout(next.endpoint())));
+    transactions.sendRequest(req, Transport.UDP, next.endpoint(), giveUp,
+        new TransactionLayer.ResponseListener() {
+          @Override
+          public void onResponse(Message response, Endpoint from) {
+            sawPeer(response);
+            PeerRef responder = PeerRef.from(response.first(PeerInfo.class));
+            int hopsTaken = ttl0 - response.header().ttl() + 1;
+            done.onResponse(response, new Results.Route(responder, hopsTaken,
+                env.now() - began));
+          }
+
+          @Override
+          public void onFailure(int code, String reason) {
+            overlay.peerFailed(next.id());
+            List<PeerRef> rest = new ArrayList<>(hops.subList(1, hops.size()));
+            if (attempt + 1 < FORWARD_ATTEMPTS && !rest.isEmpty()) {
+              sendRecursive(method, key, objects, rest, attempt + 1, began, done);
+            } else {
+              done.onFailure(code, reason);
+            }
+          }
+        });
+  }
+
+  /** Codes after which an iterative lookup tries another peer instead of stopping. */
+  private static boolean tryElsewhere(int code) {
+    return code == ResponseCode.NEXT_HOP || code == ResponseCode.TIMEOUT
+        || code == ResponseCode.TTL_EXCEEDED || code == ResponseCode.OVERLOADED
+        || code == ResponseCode.ALTERNATIVE_SERVICE;
+  }
+
+  /**
+   * An iterative lookup (one engine for every overlay): {@code alpha} paths run in parallel;
+   * each follows the next hops of the last 302 it got, falling back on the best unasked
+   * candidate by the overlay's order; a hop that does not answer within its RTT-based timeout
+   * is passed over (its answer still counts if it comes later). The first final answer wins.
+   */
+  private final class Lookup {
+    final Method method;
+    final Bytes key;
+    final List<WireObject> objects;
+    final long began;
+    final RouteCallback done;
+    final List<PeerRef> candidates = new ArrayList<>();
+    final Set<Bytes> asked = new java.util.HashSet<>();
+    final List<Path> paths = new ArrayList<>();
+    int inFlight;
+    boolean finished;
+    Env.Timer deadline;
+
+    Lookup(Method method, Bytes key, List<WireObject> objects, List<PeerRef> start, long began,
+        RouteCallback done) {
+      this.method = method;
+      this.key = key;
+      this.objects = objects;
+      this.began = began;
+      this.done = done;
+      this.start = start;
+      for (PeerRef p : start) {
+        addCandidate(p);
+      }
+    }
+
+    /** The first hops in the order they were given (the overlay's best first). */
+    final List<PeerRef> start;
+
+    final class Path {
+      final boolean primary;
+      final List<PeerRef> options = new ArrayList<>();
+      PeerRef waitingOn;
+      Env.Timer hopTimer;
+      int hops;
+
+      Path(boolean primary) {
+        this.primary = primary;
+      }
+
+      void advance() {
+        if (finished) {
+          return;
+        }
+        waitingOn = null;
+        PeerRef next = null;
+        while (!options.isEmpty() && next == null) {
+          PeerRef p = options.remove(0);
+          if (!asked.contains(p.id())) {
+            next = p;
+          }
+        }
+        if (next == null) {
+          for (PeerRef p : candidates) {
+            if (!asked.contains(p.id())) {
+              next = p;
+              break;
+            }
+          }
+        }
+        if (next == null || hops >= oc.ttl()) {
+          checkExhausted();
+          return;
+        }
+        send(next);
+      }
+
+      void send(PeerRef to) {
+        asked.add(to.id());
+        hops++;
+        waitingOn = to;
+        inFlight++;
+        List<WireObject> objs = objects;
+        if (paths.size() > 1) {
+          objs = withPrimaryFlag(objects, primary);
+        }
+        Message req = request(method, false, objs);
+        int myHops = hops;
+        transactions.sendRequest(req, Transport.UDP, to.endpoint(),
+            new TransactionLayer.ResponseListener() {
+              @Override
+              public void onResponse(Message response, Endpoint from) {
+                inFlight--;
+                sawPeer(response);
+                onHopAnswer(Path.this, to, response, myHops);
+              }
+
+              @Override
+              public void onFailure(int code, String reason) {
+                inFlight--;
+                counters.increment("lookup.hop-failed");
+                overlay.peerFailed(to.id());
+                candidates.removeIf(p -> p.id().equals(to.id()));
+                if (waitingOn == to) {
+                  stopTimer();
+                  advance();
+                } else {
+                  checkExhausted();
+                }
+              }
+            });
+        hopTimer = schedule(rtt.timeout(to.endpoint()), () -> {
+          hopTimer = null;
+          if (waitingOn == to && !finished) {
+            counters.increment("lookup.hop-timeouts");
+            advance();
+          }
+        });
+      }
+
+      void stopTimer() {
+        if (hopTimer != null) {
+          hopTimer.cancel();
+          hopTimer = null;
+        }
+      }
+    }
+
+    void start() {
+      deadline = schedule(oc.lookupTimeoutMillis(), () -> finishFailed(ResponseCode.TIMEOUT,
+          "lookup timed out after " + oc.lookupTimeoutMillis() + " ms"));
+      int n = Math.max(1, Math.min(oc.parallelism(), candidates.size()));
+      for (int i = 0; i < n; i++) {
+        paths.add(new Path(i == 0));
+      }
+      for (Path p : paths) {
+        p.options.addAll(start);
+        p.advance();
+      }
+    }
+
+    void addCandidate(PeerRef p) {
+      if (p.id().equals(self.id())) {
+        return;
+      }
+      for (PeerRef c : candidates) {
+        if (c.id().equals(p.id())) {
+          return;
+        }
+      }
+      int i = 0;
+      while (i < candidates.size() && overlay.compareForKey(key, candidates.get(i).id(), p.id()) <= 0) {
+        i++;
+      }
+      candidates.add(i, p);
+    }
+
+    void onHopAnswer(Path path, PeerRef from, Message response, int hopsOnPath) {
+      if (finished) {
+        return;
+      }
+      int code = response.header().responseCode();
+      if (!tryElsewhere(code)) {
+        finished = true;
+        path.stopTimer();
+        for (Path p : paths) {
+          p.stopTimer();
+        }
+        deadline.cancel();
+        counters.increment("lookup.completed");
+        PeerRef responder = PeerRef.from(response.first(PeerInfo.class));
+        done.onResponse(response, new Results.Route(responder == null ? from : responder,
+            hopsOnPath, env.now() - began));
+        return;
+      }
+      List<PeerRef> next = new ArrayList<>();
+      if (code == ResponseCode.NEXT_HOP) {
+        List<PeerInfo> infos = response.all(PeerInfo.class);
+        for (PeerRef p : refs(infos.subList(Math.min(1, infos.size()), infos.size()))) {
+          if (p.id().length() != oc.idLength()) {
+            continue;
+          }
+          if (p.id().equals(self.id())) {
+            // The hop thinks we are nearest: go on from our own next hops.
+            for (PeerRef q : overlay.nextHops(key, NEXT_HOPS_IN_REDIRECT)) {
+              next.add(q);
+              addCandidate(q);
+            }
+          } else {
+            next.add(p);
+            addCandidate(p);
+          }
+        }
+      } else {
+        counters.increment("lookup.hop-refused-" + code);
+      }
+      if (path.waitingOn == from) {
+        path.stopTimer();
+        path.options.clear();
+        path.options.addAll(next);
+        path.advance();
+      } else {
+        // A late answer: its hops help any path that ran dry.
+        for (Path p : paths) {
+          if (p.waitingOn == null) {
+            p.options.addAll(next);
+            p.advance();
+          }
+        }
+        checkExhausted();
+      }
+    }
+
+    void checkExhausted() {
+      if (finished || inFlight > 0) {
+        return;
+      }
+      for (Path p : paths) {
+        if (p.waitingOn != null) {
+          return;
+        }
+      }
+      finishFailed(ResponseCode.TIMEOUT, "no peer on the way answered (asked " + asked.size()
+          + ")");
+    }
+
+    void finishFailed(int code, String reason) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      for (Path p : paths) {
+        p.stopTimer();
+      }
+      if (deadline != null) {
+        deadline.cancel();
+      }
+      counters.increment("lookup.failed");
+      done.onFailure(code, reason);
+    }
+  }
+
+  private static List<WireObject> withPrimaryFlag(List<WireObject> objects, boolean primary) {
+    List<WireObject> out = new ArrayList<>(objects.size() + 1);
+    boolean had = false;
+    for (WireObject o : objects) {
+      if (o instanceof RequestOptions r) {
+        out.add(new RequestOptions(primary, r.routingTable(), r.neighborTable(),
+            r.separateRequest(), r.partialReply(), r.neighborJoin(), r.routeLog()));
+        had = true;
+      } else {
+        out.add(o);
+      }
+    }
+    if (!had) {
+      out.add(0, new RequestOptions(primary, false, false, false, false, false, false));
+    }
+    return out;
+  }
+
+  // --------------------------------------------------------------------------- the context
+
+  private final class Context implements OverlayContext {
+    @Override
+    public PeerRef self() {
+      return self;
+    }
+
+    @Override
+    public OverlayConfig config() {
+      return oc;
+    }
+
+    @Override
+    public long now() {
+      return env.now();
+    }
+
+    @Override
+    public Env.Timer schedule(long delayMillis, Runnable task) {
+      return Engine.this.schedule(delayMillis, task);
+    }
+
+    @Override
+    public RandomGenerator random() {
+      return env.random();
+    }
+
+    @Override
+    public Counters counters() {
+      return counters;
+    }
+
+    @Override
+    public void request(PeerRef to, Method method, List<WireObject> objects, Reply reply) {
+      direct(to, method, objects, reply);
+    }
+
+    @Override
+    public void lookupPeers(Bytes key, int count, Consumer<List<PeerRef>> done) {
+      route(Method.LOOKUP_PEER, key, List.of(new PLookup(Math.min(63, count), false, false, key,
+          null)), false, null, new RouteCallback() {
+            @Override
+            public void onResponse(Message response, Results.Route route) {
+              if (response.header().responseCode() != ResponseCode.OK) {
+                done.accept(List.of());
+                return;
+              }
+              done.accept(refs(response.all(PeerInfo.class)));
+            }
+
+            @Override
+            public void onFailure(int code, String reason) {
+              done.accept(List.of());
+            }
+          });
+    }
+
+    @Override
+    public void responsibilityChanged() {
+      replicationSoon();
+    }
+  }
+}

@@ -1,0 +1,266 @@
+package org.openvoip.p2pp.node;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.openvoip.p2pp.env.Endpoint;
+import org.openvoip.p2pp.env.Env;
+import org.openvoip.p2pp.env.Transport;
+import org.openvoip.p2pp.overlay.PeerRef;
+import org.openvoip.p2pp.wire.Bytes;
+import org.openvoip.p2pp.wire.Message;
+import org.openvoip.p2pp.wire.Method;
+import org.openvoip.p2pp.wire.ResponseCode;
+import org.openvoip.p2pp.wire.WireObject;
+import org.openvoip.p2pp.wire.WireObject.ErrorInfo;
+import org.openvoip.p2pp.wire.WireObject.Expires;
+import org.openvoip.p2pp.wire.WireObject.Owner;
+import org.openvoip.p2pp.wire.WireObject.PLookup;
+import org.openvoip.p2pp.wire.WireObject.PeerInfo;
+import org.openvoip.p2pp.wire.WireObject.RLookup;
+import org.openvoip.p2pp.wire.WireObject.ResourceId;
+import org.openvoip.p2pp.wire.WireObject.ResourceObject;
+
+/**
+ * A P2PP node: the public face of the protocol engine.
+ *
+ * <p>A runtime (p2pp-net on real sockets, p2pp-sim in virtual time) gives the node an
+ * {@link Env} and hands it every packet with {@link #onBytes}, on the node's thread. The
+ * operations below may be called from any thread: they are queued onto the node's thread, and
+ * their futures complete on the {@code callbacks} executor, never on the node's thread (the
+ * simulator passes a direct executor, since it has one thread).
+ */
+public final class Node {
+
+  /** Lifecycle of a node. */
+  public enum State { NEW, JOINING, JOINED, LEFT }
+
+  /** Hears about a node's lifecycle, on the callbacks executor. */
+  public interface Listener {
+    void stateChanged(Node node, State state);
+  }
+
+  /** What a node holds, for diagnostics and the simulator's checks. */
+  public record Snapshot(
+      PeerRef self,
+      State state,
+      List<PeerRef> routingTable,
+      List<PeerRef> neighborTable,
+      int storedObjects,
+      Map<String, Long> counters) {}
+
+  private final Engine engine;
+  private final Env env;
+  private final Executor callbacks;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+  public Node(NodeConfig config, Env env, Executor callbacks) {
+    this.env = env;
+    this.callbacks = callbacks;
+    this.engine = new Engine(config, env, s -> {
+      State pub = State.valueOf(s.name());
+      for (Listener l : listeners) {
+        callbacks.execute(() -> l.stateChanged(this, pub));
+      }
+    });
+  }
+
+  public Bytes id() {
+    return engine.self.id();
+  }
+
+  public PeerRef self() {
+    return engine.self;
+  }
+
+  public NodeConfig config() {
+    return engine.config;
+  }
+
+  public void addListener(Listener l) {
+    listeners.add(l);
+  }
+
+  /** Delivers bytes from the network; call on the node's thread. */
+  public void onBytes(byte[] bytes, Transport transport, Endpoint from) {
+    engine.onBytes(bytes, transport, from);
+  }
+
+  // -------------------------------------------------------------------------- operations
+
+  /** Joins through the configured bootstrap server, or starts the overlay if there is none. */
+  public CompletableFuture<Results.Route> join() {
+    return call(f -> engine.join(new Engine.RouteCallback() {
+      @Override
+      public void onResponse(Message response, Results.Route route) {
+        complete(f, route);
+      }
+
+      @Override
+      public void onFailure(int code, String reason) {
+        fail(f, code, reason);
+      }
+    }));
+  }
+
+  /** Leaves gracefully: neighbours are told and stored objects handed over. */
+  public CompletableFuture<Void> leave() {
+    return call(f -> {
+      engine.leave();
+      complete(f, null);
+    });
+  }
+
+  /** Stops at once, as a crash would: nothing is sent, timers are dropped. */
+  public void crash() {
+    env.schedule(0, engine::close);
+  }
+
+  /** Stops at once; call on the node's thread (simulator). */
+  public void crashNow() {
+    engine.close();
+  }
+
+  /**
+   * Publishes (or replaces) an object under {@code resourceId}, owned by this node, for
+   * {@code lifetimeSeconds} (the responsible peer may grant less).
+   */
+  public CompletableFuture<Results.Published> publish(Bytes resourceId, int contentType,
+      int subType, Bytes value, long lifetimeSeconds) {
+    ResourceObject o = new ResourceObject(contentType, subType, new ResourceId(resourceId),
+        value, null, new Owner(id()), new Expires(lifetimeSeconds), null, null);
+    return routed(Method.PUBLISH, resourceId, List.of(o), r -> {
+      Expires e = r.response().first(Expires.class);
+      return new Results.Published(e == null ? 0 : e.seconds(), r.route());
+    });
+  }
+
+  /** Finds the objects stored under {@code resourceId} with this type (any owner). */
+  public CompletableFuture<Results.ObjectLookup> lookup(Bytes resourceId, int contentType,
+      int subType) {
+    RLookup q = new RLookup(contentType, subType, new ResourceId(resourceId), null);
+    return routedAllowing(Method.LOOKUP_OBJECT, resourceId, List.of(q), ResponseCode.NOT_FOUND,
+        r -> new Results.ObjectLookup(r.response().all(ResourceObject.class), r.route()));
+  }
+
+  /** Removes this node's object under {@code resourceId} with this type. */
+  public CompletableFuture<Results.Removed> remove(Bytes resourceId, int contentType,
+      int subType) {
+    ResourceObject o = new ResourceObject(contentType, subType, new ResourceId(resourceId),
+        Bytes.EMPTY, null, new Owner(id()), null, null, null);
+    return routedAllowing(Method.REMOVE_OBJECT, resourceId, List.of(o), ResponseCode.NOT_FOUND,
+        r -> new Results.Removed(r.response().header().responseCode() == ResponseCode.OK,
+            r.route()));
+  }
+
+  /** Finds the {@code count} peers responsible for {@code id}, the responsible one first. */
+  public CompletableFuture<Results.PeerLookup> lookupPeer(Bytes id, int count) {
+    PLookup q = new PLookup(Math.max(1, Math.min(63, count)), false, false, id, null);
+    return routed(Method.LOOKUP_PEER, id, List.of(q), r -> {
+      List<PeerRef> peers = new ArrayList<>();
+      for (PeerInfo i : r.response().all(PeerInfo.class)) {
+        PeerRef p = PeerRef.from(i);
+        if (p != null) {
+          peers.add(p);
+        }
+      }
+      return new Results.PeerLookup(peers, r.route());
+    });
+  }
+
+  /** A snapshot of the node's state, taken on its thread. */
+  public CompletableFuture<Snapshot> snapshot() {
+    return call(f -> complete(f, snapshotNow()));
+  }
+
+  /** A snapshot taken now; call on the node's thread (simulator, tests). */
+  public Snapshot snapshotNow() {
+    return new Snapshot(engine.self, State.valueOf(engine.state().name()),
+        engine.overlay.routingTable(), engine.overlay.neighborTable(), engine.storage.size(),
+        engine.counters.snapshot());
+  }
+
+  /** Whether this node is responsible for {@code key}; call on the node's thread. */
+  public boolean isResponsibleNow(Bytes key) {
+    return engine.state() == Engine.State.JOINED && engine.overlay.isResponsible(key);
+  }
+
+  /** Whether this node holds a live copy of an object under {@code key}; node's thread. */
+  public boolean holdsNow(Bytes key, int contentType, int subType) {
+    return !engine.storage.find(new RLookup(contentType, subType, new ResourceId(key), null),
+        env.now()).isEmpty();
+  }
+
+  // -------------------------------------------------------------------------------- plumbing
+
+  private record Reply(Message response, Results.Route route) {}
+
+  private <T> CompletableFuture<T> routed(Method method, Bytes key, List<WireObject> objects,
+      Function<Reply, T> map) {
+    return routedAllowing(method, key, objects, ResponseCode.OK, map);
+  }
+
+  private <T> CompletableFuture<T> routedAllowing(Method method, Bytes key,
+      List<WireObject> objects, int alsoFine, Function<Reply, T> map) {
+    if (key.length() != engine.oc.idLength()) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("the key has "
+          + key.length() + " bytes; this overlay uses " + engine.oc.idLength()));
+    }
+    return call(f -> {
+      if (engine.state() != Engine.State.JOINED) {
+        fail(f, ResponseCode.OVERLOADED, "the node has not joined (" + engine.state() + ")");
+        return;
+      }
+      engine.route(method, key, objects, engine.oc.recursive(), null,
+          new Engine.RouteCallback() {
+            @Override
+            public void onResponse(Message response, Results.Route route) {
+              int code = response.header().responseCode();
+              if (code == ResponseCode.OK || code == alsoFine) {
+                complete(f, map.apply(new Reply(response, route)));
+              } else {
+                ErrorInfo e = response.first(ErrorInfo.class);
+                fail(f, code, e == null ? "refused" : e.reason());
+              }
+            }
+
+            @Override
+            public void onFailure(int code, String reason) {
+              fail(f, code, reason);
+            }
+          });
+    });
+  }
+
+  private interface Op<T> {
+    void run(CompletableFuture<T> f);
+  }
+
+  private <T> CompletableFuture<T> call(Op<T> op) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    env.schedule(0, () -> {
+      if (engine.closed()) {
+        fail(f, ResponseCode.OVERLOADED, "the node is closed");
+        return;
+      }
+      try {
+        op.run(f);
+      } catch (RuntimeException e) {
+        callbacks.execute(() -> f.completeExceptionally(e));
+      }
+    });
+    return f;
+  }
+
+  private <T> void complete(CompletableFuture<T> f, T value) {
+    callbacks.execute(() -> f.complete(value));
+  }
+
+  private void fail(CompletableFuture<?> f, int code, String reason) {
+    callbacks.execute(() -> f.completeExceptionally(new P2ppException(code, reason)));
+  }
+}

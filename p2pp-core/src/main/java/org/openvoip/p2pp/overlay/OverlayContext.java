@@ -1,0 +1,53 @@
+package org.openvoip.p2pp.overlay;
+
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.openvoip.p2pp.env.Counters;
+import org.openvoip.p2pp.env.Env;
+import org.openvoip.p2pp.node.OverlayConfig;
+import org.openvoip.p2pp.wire.Bytes;
+import org.openvoip.p2pp.wire.Message;
+import org.openvoip.p2pp.wire.Method;
+import org.openvoip.p2pp.wire.WireObject;
+
+/** What the engine offers an overlay plugin: its identity, time, and requests to other peers. */
+public interface OverlayContext {
+
+  /** This node. */
+  PeerRef self();
+
+  OverlayConfig config();
+
+  long now();
+
+  Env.Timer schedule(long delayMillis, Runnable task);
+
+  RandomGenerator random();
+
+  Counters counters();
+
+  /**
+   * Sends a request straight to {@code to} (not routed); this node's Peer-Info is put first.
+   * If {@code to} does not answer, the engine tells the overlay ({@link Overlay#peerFailed})
+   * before the callback's {@code onFailure}.
+   */
+  void request(PeerRef to, Method method, List<WireObject> objects, Reply reply);
+
+  /**
+   * Finds, through the overlay, the {@code count} peers responsible for {@code key} (a
+   * LookupPeer routed by the engine's lookup). {@code done} gets them, or an empty list if the
+   * lookup failed.
+   */
+  void lookupPeers(Bytes key, int count, Consumer<List<PeerRef>> done);
+
+  /** The tables changed in a way that may move responsibility for keys (storage re-checks). */
+  void responsibilityChanged();
+
+  /** The outcome of a request. */
+  interface Reply {
+    void onResponse(Message response);
+
+    default void onFailure(int code, String reason) {}
+  }
+}

@@ -1,0 +1,42 @@
+package org.openvoip.p2pp.overlay;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/** The overlay plugins on the class path, by name. */
+public final class Overlays {
+  private static final Map<String, OverlayProvider> PROVIDERS = load();
+
+  private Overlays() {}
+
+  private static Map<String, OverlayProvider> load() {
+    Map<String, OverlayProvider> m = new TreeMap<>();
+    for (OverlayProvider p : ServiceLoader.load(OverlayProvider.class,
+        Overlays.class.getClassLoader())) {
+      m.put(p.name(), p);
+    }
+    return m;
+  }
+
+  /** The names of the plugins found, sorted. */
+  public static List<String> names() {
+    return new ArrayList<>(PROVIDERS.keySet());
+  }
+
+  /**
+   * The plugin called {@code name}.
+   *
+   * @throws IllegalArgumentException naming the plugins that exist
+   */
+  public static OverlayProvider provider(String name) {
+    OverlayProvider p = PROVIDERS.get(name);
+    if (p == null) {
+      throw new IllegalArgumentException(
+          "no overlay algorithm called '" + name + "'; known: " + String.join(", ", names()));
+    }
+    return p;
+  }
+}

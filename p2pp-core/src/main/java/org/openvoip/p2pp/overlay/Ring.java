@@ -1,0 +1,88 @@
+package org.openvoip.p2pp.overlay;
+
+import org.openvoip.p2pp.wire.Bytes;
+
+/**
+ * Arithmetic on the identifier circle of 2^(8 x length) points, IDs read as unsigned big-endian
+ * numbers. All IDs passed to one call have the same length.
+ */
+public final class Ring {
+  private Ring() {}
+
+  /**
+   * Whether {@code x} lies in the half-open arc ({@code a}, {@code b}] walking clockwise
+   * (upwards, wrapping at 2^m). When {@code a} equals {@code b} the arc is the whole circle.
+   */
+  public static boolean inOpenClosed(Bytes x, Bytes a, Bytes b) {
+    int ab = a.compareTo(b);
+    if (ab == 0) {
+      return true;
+    }
+    if (ab < 0) {
+      return a.compareTo(x) < 0 && x.compareTo(b) <= 0;
+    }
+    return a.compareTo(x) < 0 || x.compareTo(b) <= 0;
+  }
+
+  /** Whether {@code x} lies strictly inside the arc ({@code a}, {@code b}); never a or b. */
+  public static boolean inOpen(Bytes x, Bytes a, Bytes b) {
+    return !x.equals(b) && inOpenClosed(x, a, b) && !x.equals(a);
+  }
+
+  /**
+   * Whether {@code a} is nearer than {@code b} to {@code key} walking clockwise from the node to
+   * the key, i.e. {@code a} more closely precedes {@code key}. A node equal to the key precedes
+   * it at distance 0.
+   */
+  public static boolean precedesCloser(Bytes a, Bytes b, Bytes key) {
+    if (a.equals(b)) {
+      return false;
+    }
+    if (a.equals(key)) {
+      return true;
+    }
+    if (b.equals(key)) {
+      return false;
+    }
+    return inOpenClosed(a, b, key);
+  }
+
+  /** {@code id + 2^bit} modulo 2^m. */
+  public static Bytes plusPowerOfTwo(Bytes id, int bit) {
+    byte[] v = id.toByteArray();
+    if (bit < 0 || bit >= v.length * 8) {
+      throw new IllegalArgumentException("bit " + bit + " outside a " + v.length * 8 + "-bit ID");
+    }
+    int i = v.length - 1 - bit / 8;
+    int carry = 1 << (bit % 8);
+    for (; i >= 0 && carry != 0; i--) {
+      int s = (v[i] & 0xFF) + carry;
+      v[i] = (byte) s;
+      carry = s >>> 8;
+    }
+    return Bytes.of(v);
+  }
+
+  /** The clockwise distance from {@code a} to {@code b}, (b - a) mod 2^m, as an unsigned ID. */
+  public static Bytes clockwise(Bytes a, Bytes b) {
+    byte[] x = a.toByteArray();
+    byte[] y = b.toByteArray();
+    byte[] d = new byte[x.length];
+    int borrow = 0;
+    for (int i = x.length - 1; i >= 0; i--) {
+      int s = (y[i] & 0xFF) - (x[i] & 0xFF) - borrow;
+      borrow = s < 0 ? 1 : 0;
+      d[i] = (byte) s;
+    }
+    return Bytes.of(d);
+  }
+
+  /** The XOR of two IDs (Kademlia's metric). */
+  public static Bytes xor(Bytes a, Bytes b) {
+    byte[] d = new byte[a.length()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (byte) (a.get(i) ^ b.get(i));
+    }
+    return Bytes.of(d);
+  }
+}

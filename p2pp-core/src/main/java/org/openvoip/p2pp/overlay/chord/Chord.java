@@ -1,0 +1,480 @@
+package org.openvoip.p2pp.overlay.chord;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.openvoip.p2pp.overlay.Overlay;
+import org.openvoip.p2pp.overlay.OverlayContext;
+import org.openvoip.p2pp.overlay.PeerRef;
+import org.openvoip.p2pp.overlay.Ring;
+import org.openvoip.p2pp.wire.Bytes;
+import org.openvoip.p2pp.wire.Message;
+import org.openvoip.p2pp.wire.Method;
+import org.openvoip.p2pp.wire.ResponseCode;
+import org.openvoip.p2pp.wire.WireObject;
+import org.openvoip.p2pp.wire.WireObject.Expires;
+import org.openvoip.p2pp.wire.WireObject.NeighborTable;
+import org.openvoip.p2pp.wire.WireObject.PeerInfo;
+import org.openvoip.p2pp.wire.WireObject.P2pOptions;
+import org.openvoip.p2pp.wire.WireObject.RequestOptions;
+
+/**
+ * Chord (Stoica et al., SIGCOMM 2001) on P2PP messages.
+ *
+ * <p>Everything this node knows about other peers sits in one map ordered by clockwise distance
+ * from this node. Its first {@code s} entries are the successor list, its last two the
+ * predecessors, and the rest only the true fingers (the first known peer at or after
+ * n + 2^i for some i); any other entry is dropped when learned. So the finger table, successor
+ * list and predecessor are views of one structure, each query is O(log n), and a node holds
+ * about log2(N) + s + 2 peers.
+ *
+ * <ul>
+ *   <li>stabilize (every NMT): an ExchangeTable request to the first successor asks for its
+ *       neighbour table (N) and pushes ours; its predecessor and successor list refresh ours,
+ *       and our request, carrying our Peer-Info, is Chord's notify.
+ *   <li>check-predecessor (every KAT): a KeepAlive to the predecessor.
+ *   <li>fix-fingers (every RMT): a LookupPeer for n + 2^i for each i beyond the successor list,
+ *       one after the other.
+ *   <li>join: the peer responsible for our ID answers the Join with its neighbour and routing
+ *       tables; we then send a Join with the S flag to it (our successor) and its predecessor
+ *       (ours). Leave: the engine sends Leave indications to the neighbour table.
+ * </ul>
+ */
+final class Chord implements Overlay {
+  private final OverlayContext ctx;
+  private final Bytes selfId;
+  private final int successorsWanted;
+  private final TreeMap<Bytes, PeerRef> table = new TreeMap<>();
+  private boolean running;
+  private boolean fixing;
+
+  Chord(OverlayContext ctx) {
+    this.ctx = ctx;
+    this.selfId = ctx.self().id();
+    this.successorsWanted = ctx.config().successors();
+  }
+
+  @Override
+  public int p2pAlgorithm() {
+    return P2pOptions.P2P_CHORD;
+  }
+
+  private Bytes dist(Bytes id) {
+    return Ring.clockwise(selfId, id);
+  }
+
+  // ------------------------------------------------------------------------------- routing
+
+  @Override
+  public boolean isResponsible(Bytes key) {
+    if (table.isEmpty() || key.equals(selfId)) {
+      return true;
+    }
+    // (predecessor, self]: the key is farther clockwise than the predecessor.
+    return dist(key).compareTo(table.lastKey()) > 0;
+  }
+
+  @Override
+  public List<PeerRef> nextHops(Bytes key, int max) {
+    List<PeerRef> out = new ArrayList<>(max);
+    if (table.isEmpty() || max <= 0) {
+      return out;
+    }
+    Bytes dk = dist(key);
+    if (dk.compareTo(table.firstKey()) <= 0 && !key.equals(selfId)) {
+      // key in (self, successor]: the successor is responsible; then the rest of the list.
+      for (PeerRef p : table.values()) {
+        if (out.size() == max) {
+          break;
+        }
+        out.add(p);
+      }
+      return out;
+    }
+    // Closest preceding nodes first: the largest distances not beyond the key.
+    for (PeerRef p : table.headMap(dk, true).descendingMap().values()) {
+      if (out.size() == max) {
+        break;
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
+  @Override
+  public int compareForKey(Bytes key, Bytes a, Bytes b) {
+    return Ring.clockwise(a, key).compareTo(Ring.clockwise(b, key));
+  }
+
+  @Override
+  public List<PeerRef> closestPeers(Bytes key, int count) {
+    List<PeerRef> out = new ArrayList<>(count);
+    if (count <= 0) {
+      return out;
+    }
+    if (isResponsible(key)) {
+      out.add(ctx.self());
+      for (PeerRef p : table.values()) {
+        if (out.size() == count) {
+          break;
+        }
+        out.add(p);
+      }
+      return out;
+    }
+    Bytes dk = dist(key);
+    for (PeerRef p : table.tailMap(dk, true).values()) {
+      if (out.size() == count) {
+        return out;
+      }
+      out.add(p);
+    }
+    if (out.size() < count) {
+      out.add(ctx.self());
+    }
+    for (PeerRef p : table.headMap(dk, false).values()) {
+      if (out.size() == count) {
+        break;
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
+  @Override
+  public List<PeerRef> replicaSet(Bytes key, int count) {
+    return successors(count);
+  }
+
+  private List<PeerRef> successors(int count) {
+    List<PeerRef> out = new ArrayList<>(count);
+    for (PeerRef p : table.values()) {
+      if (out.size() == count) {
+        break;
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
+  private PeerRef predecessor() {
+    return table.isEmpty() ? null : table.lastEntry().getValue();
+  }
+
+  // ---------------------------------------------------------------------------- membership
+
+  @Override
+  public void joined(PeerRef admitting, List<PeerRef> neighborTable, List<PeerRef> routingTable) {
+    if (admitting != null) {
+      learn(admitting);
+    }
+    neighborTable.forEach(this::learn);
+    routingTable.forEach(this::learn);
+    running = true;
+    long nmt = ctx.config().neighborMaintenanceMillis();
+    long kat = ctx.config().keepAliveMillis();
+    long rmt = ctx.config().routingMaintenanceMillis();
+    every(nmt, this::stabilize);
+    every(kat, this::checkPredecessor);
+    every(rmt, this::fixFingers);
+    if (admitting != null) {
+      ctx.schedule(1 + ctx.random().nextInt(1000), this::fixFingers);
+    }
+  }
+
+  /** Runs {@code task} every {@code period} ms from a random phase, until {@link #stop}. */
+  private void every(long period, Runnable task) {
+    long first = 1 + (long) (ctx.random().nextDouble() * period);
+    Runnable[] loop = new Runnable[1];
+    loop[0] = () -> {
+      if (running) {
+        task.run();
+        ctx.schedule(period, loop[0]);
+      }
+    };
+    ctx.schedule(first, loop[0]);
+  }
+
+  @Override
+  public List<PeerRef> neighborJoinTargets() {
+    List<PeerRef> out = new ArrayList<>(2);
+    if (!table.isEmpty()) {
+      out.add(table.firstEntry().getValue());
+      PeerRef pred = predecessor();
+      if (!pred.id().equals(out.get(0).id())) {
+        out.add(pred);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void peerSeen(PeerRef peer) {
+    learn(peer);
+  }
+
+  @Override
+  public void peerFailed(Bytes id) {
+    forget(id);
+  }
+
+  @Override
+  public void peerLeft(Bytes id) {
+    forget(id);
+  }
+
+  @Override
+  public void tablesReceived(PeerRef from, List<PeerRef> routingTable,
+      List<PeerRef> neighborTable) {
+    learn(from);
+    neighborTable.forEach(this::learn);
+    routingTable.forEach(this::learn);
+  }
+
+  @Override
+  public void stop() {
+    running = false; // pending timers find it stopped and do nothing
+  }
+
+  /** Adds a live peer if it is a successor, one of the two predecessors, or a finger. */
+  void learn(PeerRef p) {
+    if (p.id().equals(selfId) || p.id().length() != selfId.length()) {
+      return;
+    }
+    Bytes d = dist(p.id());
+    PeerRef old = table.get(d);
+    if (old != null && old.endpoint().equals(p.endpoint())) {
+      return;
+    }
+    boolean wasSuccessorOrPredecessor = inNeighborhood(d);
+    table.put(d, p);
+    boolean changed = inNeighborhood(d);
+    prune(d);
+    Map.Entry<Bytes, PeerRef> higher = table.higherEntry(d);
+    if (higher != null) {
+      prune(higher.getKey());
+    }
+    // Entries pushed out of the successor list or off the predecessor end.
+    Bytes k = nthKey(successorsWanted);
+    if (k != null) {
+      prune(k);
+    }
+    if (table.size() >= 3) {
+      Bytes third = table.descendingKeySet().stream().skip(2).findFirst().orElse(null);
+      if (third != null) {
+        prune(third);
+      }
+    }
+    if (changed || wasSuccessorOrPredecessor) {
+      ctx.responsibilityChanged();
+    }
+  }
+
+  private void forget(Bytes id) {
+    if (id.length() != selfId.length()) {
+      return;
+    }
+    Bytes d = dist(id);
+    if (table.remove(d) != null) {
+      ctx.responsibilityChanged();
+    }
+  }
+
+  private Bytes nthKey(int n) {
+    int i = 0;
+    for (Bytes k : table.keySet()) {
+      if (i++ == n) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  /** Whether the entry at distance d is a successor or one of the two predecessors. */
+  private boolean inNeighborhood(Bytes d) {
+    if (!table.containsKey(d)) {
+      return false;
+    }
+    if (table.headMap(d, false).size() < successorsWanted) {
+      return true;
+    }
+    return table.tailMap(d, false).size() < 2;
+  }
+
+  /** Drops the entry at distance d unless it is a successor, a predecessor or a finger. */
+  private void prune(Bytes d) {
+    if (!table.containsKey(d) || inNeighborhood(d) || isFinger(d)) {
+      return;
+    }
+    table.remove(d);
+  }
+
+  /** The first known peer at or after self + 2^b, where b is d's highest bit. */
+  private boolean isFinger(Bytes d) {
+    Bytes lower = table.lowerKey(d);
+    return lower == null || highestBit(lower) < highestBit(d);
+  }
+
+  static int highestBit(Bytes d) {
+    int n = d.length();
+    for (int i = 0; i < n; i++) {
+      int b = d.get(i) & 0xFF;
+      if (b != 0) {
+        return (n - 1 - i) * 8 + (31 - Integer.numberOfLeadingZeros(b));
+      }
+    }
+    return -1;
+  }
+
+  // ---------------------------------------------------------------------------- maintenance
+
+  private List<PeerRef> neighborList() {
+    List<PeerRef> out = new ArrayList<>(successorsWanted + 1);
+    PeerRef pred = predecessor();
+    if (pred != null) {
+      out.add(pred);
+    }
+    for (PeerRef p : successors(successorsWanted)) {
+      if (!p.equals(pred)) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** Stabilize: ask the successor for its neighbours, push ours (the request is the notify). */
+  private void stabilize() {
+    if (!running || table.isEmpty()) {
+      return;
+    }
+    PeerRef succ = table.firstEntry().getValue();
+    List<PeerInfo> mine = new ArrayList<>();
+    for (PeerRef p : neighborList()) {
+      mine.add(p.toPeerInfo());
+    }
+    List<WireObject> objs = List.of(
+        new RequestOptions(false, false, true, false, false, false, false),
+        new NeighborTable(mine));
+    ctx.counters().increment("chord.stabilize");
+    ctx.request(succ, Method.EXCHANGE_TABLE, objs, new OverlayContext.Reply() {
+      @Override
+      public void onResponse(Message response) {
+        if (response.header().responseCode() != ResponseCode.OK) {
+          return;
+        }
+        NeighborTable nt = response.first(NeighborTable.class);
+        if (nt != null) {
+          reconcile(succ, nt.entries());
+        }
+      }
+
+      @Override
+      public void onFailure(int code, String reason) {
+        // The engine has forgotten the successor; try the next one soon.
+        if (running && !table.isEmpty()) {
+          ctx.schedule(100, Chord.this::stabilize);
+        }
+      }
+    });
+  }
+
+  /**
+   * The successor's view replaces ours beyond it: peers we list between the successor and the
+   * end of its successor list that it does not list are gone.
+   */
+  private void reconcile(PeerRef succ, List<PeerInfo> theirs) {
+    Set<Bytes> listed = new HashSet<>();
+    List<PeerRef> refs = new ArrayList<>();
+    Bytes dSucc = dist(succ.id());
+    Bytes farthest = dSucc;
+    for (PeerInfo i : theirs) {
+      PeerRef p = PeerRef.from(i);
+      if (p == null || p.id().length() != selfId.length()) {
+        continue;
+      }
+      refs.add(p);
+      listed.add(p.id());
+      if (!p.id().equals(selfId)) {
+        Bytes d = dist(p.id());
+        if (d.compareTo(farthest) > 0 && d.compareTo(table.lastKey()) < 0) {
+          farthest = d;
+        }
+      }
+    }
+    boolean removed = false;
+    for (Iterator<Map.Entry<Bytes, PeerRef>> it =
+        table.subMap(dSucc, false, farthest, false).entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Bytes, PeerRef> e = it.next();
+      if (!listed.contains(e.getValue().id())) {
+        it.remove();
+        removed = true;
+      }
+    }
+    for (PeerRef p : refs) {
+      learn(p);
+    }
+    if (removed) {
+      ctx.responsibilityChanged();
+    }
+  }
+
+  /** Check-predecessor: a KeepAlive; if it goes unanswered the engine forgets the peer. */
+  private void checkPredecessor() {
+    PeerRef pred = predecessor();
+    if (!running || pred == null) {
+      return;
+    }
+    ctx.request(pred, Method.KEEP_ALIVE,
+        List.of(new Expires(Math.max(1, ctx.config().keepAliveMillis() / 1000))), r -> {});
+  }
+
+  /** Fix-fingers: look up n + 2^i for each i beyond the successor list, one at a time. */
+  private void fixFingers() {
+    if (!running || fixing || table.isEmpty()) {
+      return;
+    }
+    List<PeerRef> succ = successors(successorsWanted);
+    Bytes covered = dist(succ.get(succ.size() - 1).id());
+    List<Bytes> targets = new ArrayList<>();
+    for (int i = selfId.length() * 8 - 1; i >= 0; i--) {
+      Bytes start = Ring.plusPowerOfTwo(selfId, i);
+      if (dist(start).compareTo(covered) <= 0) {
+        break;
+      }
+      targets.add(start);
+    }
+    fixing = true;
+    ctx.counters().increment("chord.fix-fingers");
+    fixNext(targets, 0);
+  }
+
+  private void fixNext(List<Bytes> targets, int i) {
+    if (!running || i >= targets.size()) {
+      fixing = false;
+      return;
+    }
+    ctx.lookupPeers(targets.get(i), 1, peers -> {
+      for (PeerRef p : peers) {
+        learn(p);
+        break;
+      }
+      fixNext(targets, i + 1);
+    });
+  }
+
+  // ----------------------------------------------------------------------------------- views
+
+  @Override
+  public List<PeerRef> routingTable() {
+    return new ArrayList<>(table.values());
+  }
+
+  @Override
+  public List<PeerRef> neighborTable() {
+    return neighborList();
+  }
+}

@@ -1,0 +1,155 @@
+package org.openvoip.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+import org.openvoip.p2pp.env.Endpoint;
+import org.openvoip.p2pp.node.Node;
+import org.openvoip.p2pp.node.NodeConfig;
+import org.openvoip.p2pp.node.OverlayConfig;
+import org.openvoip.p2pp.overlay.OverlayProvider;
+import org.openvoip.p2pp.overlay.Overlays;
+import org.openvoip.p2pp.wire.Bytes;
+
+/**
+ * An overlay of real P2PP nodes on the simulated network: node 0 is the bootstrap server and
+ * first peer; the others join through it. Nodes crash, leave and come back (with their identity);
+ * the simulator knows who is online, which is the ground truth lookups are judged by.
+ */
+public final class SimOverlay {
+  private final Simulator sim;
+  private final SimNetwork net;
+  private final OverlayConfig config;
+  private final OverlayProvider provider;
+  private final List<Node> nodes = new ArrayList<>();
+  private final List<Bytes> ids = new ArrayList<>();
+  private final java.util.Map<Bytes, Integer> index = new java.util.HashMap<>();
+  private final List<Boolean> up = new ArrayList<>();
+  private final TreeSet<Bytes> joinedIds = new TreeSet<>();
+  private final long seed;
+
+  public SimOverlay(OverlayConfig config, long seed, double lossRate) {
+    this.sim = new Simulator();
+    this.net = new SimNetwork(sim, new LatencyModel(seed), lossRate, seed);
+    this.config = config;
+    this.provider = Overlays.provider(config.algorithm());
+    this.seed = seed;
+  }
+
+  public Simulator simulator() {
+    return sim;
+  }
+
+  public SimNetwork network() {
+    return net;
+  }
+
+  public OverlayConfig config() {
+    return config;
+  }
+
+  public int size() {
+    return nodes.size();
+  }
+
+  public Node node(int i) {
+    return nodes.get(i);
+  }
+
+  public boolean online(int i) {
+    return up.get(i);
+  }
+
+  public Endpoint bootstrap() {
+    return net.endpoint(0);
+  }
+
+  /** Adds a node and starts its join now (node 0 starts the overlay). Returns its number. */
+  public int addNode() {
+    int i = net.addNode((b, t, f) -> {});
+    Bytes id = randomId(i);
+    ids.add(id);
+    index.put(id, i);
+    up.add(true);
+    nodes.add(null);
+    start(i);
+    return i;
+  }
+
+  private Bytes randomId(int i) {
+    byte[] b = new byte[config.idLength()];
+    new java.util.SplittableRandom(seed ^ (0x5DEECE66DL * (i + 1))).nextBytes(b);
+    return Bytes.of(b);
+  }
+
+  private void start(int i) {
+    NodeConfig nc = new NodeConfig(ids.get(i), net.endpoint(i), config,
+        i == 0 ? null : net.endpoint(0), i == 0);
+    Node n = new Node(nc, net.env(i), Runnable::run);
+    nodes.set(i, n);
+    net.receiver(i, n::onBytes);
+    net.setOnline(i, true);
+    up.set(i, true);
+    n.join().whenComplete((r, e) -> {
+      if (e == null && nodes.get(i) == n) {
+        joinedIds.add(ids.get(i));
+      }
+    });
+  }
+
+  /** Node i fails silently: no goodbye, its state is lost. */
+  public void crash(int i) {
+    if (!up.get(i)) {
+      return;
+    }
+    nodes.get(i).crashNow();
+    net.setOnline(i, false);
+    up.set(i, false);
+    joinedIds.remove(ids.get(i));
+  }
+
+  /** Node i leaves gracefully, then goes offline once its goodbyes are acknowledged. */
+  public void leave(int i) {
+    if (!up.get(i)) {
+      return;
+    }
+    Node n = nodes.get(i);
+    n.leave();
+    joinedIds.remove(ids.get(i));
+    up.set(i, false);
+    sim.schedule(config.transactions().t2Millis(), () -> {
+      if (!up.get(i)) {
+        net.setOnline(i, false);
+      }
+    });
+  }
+
+  /** Node i comes back with the same ID and joins again. */
+  public void restart(int i) {
+    if (up.get(i)) {
+      return;
+    }
+    start(i);
+  }
+
+  /** Runs the simulation for {@code millis} of virtual time. */
+  public void run(long millis) {
+    sim.runUntil(sim.now() + millis);
+  }
+
+  /** IDs of the nodes that have joined and are online. */
+  public NavigableSet<Bytes> liveIds() {
+    return joinedIds;
+  }
+
+  /** The node that should be responsible for {@code key} now, by the algorithm's definition. */
+  public int owner(Bytes key) {
+    Bytes id = provider.owner(key, joinedIds);
+    return id == null ? -1 : index.get(id);
+  }
+
+  public Bytes id(int i) {
+    return ids.get(i);
+  }
+}
