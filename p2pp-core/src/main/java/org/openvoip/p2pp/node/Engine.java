@@ -421,13 +421,13 @@ final class Engine {
     }
     if (overlay.isResponsible(key)) {
       Answer a = answerRouted(m, key);
-      transactions.respond(in, a.code(), withRouteLog(m, a));
+      transactions.respond(in, a.code(), a.objects());
       return;
     }
     List<PeerRef> hops = overlay.nextHops(key, NEXT_HOPS_IN_REDIRECT);
     if (hops.isEmpty()) {
       Answer a = answerRouted(m, key); // nobody known nearer: the best answer is ours
-      transactions.respond(in, a.code(), withRouteLog(m, a));
+      transactions.respond(in, a.code(), a.objects());
       return;
     }
     if (h.recursive()) {
@@ -504,20 +504,6 @@ final class Engine {
     return o != null && o.routeLog() && m.header().recursive();
   }
 
-  /** The answer, followed by the route log the request collected if it asked for one (L). */
-  private static List<WireObject> withRouteLog(Message m, Answer a) {
-    if (!wantsRouteLog(m) || a.code() == ResponseCode.NOT_FOUND) {
-      return a.objects();
-    }
-    List<PeerInfo> infos = m.all(PeerInfo.class);
-    if (infos.size() < 2 || m.header().method() != Method.LOOKUP_PEER) {
-      return a.objects(); // only LookupPeer's response schema has room for extra Peer-Infos
-    }
-    List<WireObject> out = new ArrayList<>(a.objects());
-    out.addAll(infos.subList(1, infos.size()));
-    return out;
-  }
-
   /** Recursive routing: pass the request on with TTL - 1; on failure try the next hop. */
   private void forward(Incoming in, Bytes key, List<PeerRef> hops, int attempt) {
     Message m = in.message();
@@ -526,9 +512,11 @@ final class Engine {
     List<WireObject> objs = m.objects();
     if (wantsRouteLog(m)) {
       objs = new ArrayList<>(objs);
-      int at = 0;
-      while (at < objs.size() && objs.get(at) instanceof PeerInfo) {
-        at++;
+      int at = 0; // after the originator's Peer-Info and the hops before us
+      for (int i = 0; i < objs.size(); i++) {
+        if (objs.get(i) instanceof PeerInfo) {
+          at = i + 1;
+        }
       }
       objs.add(at, selfInfo);
     }
@@ -554,7 +542,7 @@ final class Engine {
               forward(in, key, others, attempt + 1);
             } else if (overlay.isResponsible(key) || others.isEmpty()) {
               Answer a = answerRouted(m, key);
-              transactions.respond(in, a.code(), withRouteLog(m, a));
+              transactions.respond(in, a.code(), a.objects());
             } else {
               refuse(in, ResponseCode.TIMEOUT, "next hops did not answer: " + reason);
             }
@@ -935,7 +923,9 @@ final class Engine {
       return;
     }
     if (recursive) {
-      sendRecursive(method, key, objects, first, 0, began, done);
+      // Recursive requests ask for a route log (L): each hop appends its Peer-Info, so a
+      // hop that finds itself in the log has found a loop.
+      sendRecursive(method, key, withRouteLogFlag(objects), first, 0, began, done);
     } else {
       new Lookup(method, key, objects, first, began, done).start();
     }
@@ -1216,6 +1206,24 @@ final class Engine {
       counters.increment("lookup.failed");
       done.onFailure(code, reason);
     }
+  }
+
+  private static List<WireObject> withRouteLogFlag(List<WireObject> objects) {
+    List<WireObject> out = new ArrayList<>(objects.size() + 1);
+    boolean had = false;
+    for (WireObject o : objects) {
+      if (o instanceof RequestOptions r) {
+        out.add(new RequestOptions(r.primary(), r.routingTable(), r.neighborTable(),
+            r.separateRequest(), r.partialReply(), r.neighborJoin(), true));
+        had = true;
+      } else {
+        out.add(o);
+      }
+    }
+    if (!had) {
+      out.add(0, new RequestOptions(false, false, false, false, false, false, true));
+    }
+    return out;
   }
 
   private static List<WireObject> withPrimaryFlag(List<WireObject> objects, boolean primary) {

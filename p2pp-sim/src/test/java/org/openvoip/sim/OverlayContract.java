@@ -1,0 +1,248 @@
+package org.openvoip.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openvoip.p2pp.node.OverlayConfig;
+import org.openvoip.p2pp.node.P2ppException;
+import org.openvoip.p2pp.node.Results;
+import org.openvoip.p2pp.overlay.PeerRef;
+import org.openvoip.p2pp.wire.Bytes;
+import org.openvoip.p2pp.wire.WireObject.ResourceObject;
+
+/**
+ * The overlay contract: what every overlay plugin must do, checked on real nodes in the
+ * simulator against ground truth. Each plugin's test extends this and names the plugin.
+ *
+ * <ul>
+ *   <li>after joins, and again after failures, exactly the ground-truth owner of a key claims
+ *       responsibility for it, and lookups from any node find that owner;
+ *   <li>recursive requests never visit a peer twice (route log) and never run out of TTL;
+ *   <li>no stored object is lost when fewer than r of its replica holders fail at once, nor
+ *       when peers leave gracefully;
+ *   <li>the same seed gives the same run, to the packet.
+ * </ul>
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+abstract class OverlayContract {
+  private static final int CONTENT = ResourceObject.CONTENT_USER_INFO;
+
+  /** The plugin's name in the overlay configuration. */
+  abstract String overlay();
+
+  OverlayConfig config() {
+    return OverlayConfig.builder().algorithm(overlay()).build();
+  }
+
+  /** An overlay of {@code n} nodes joined one per second, then given time to settle. */
+  SimOverlay build(OverlayConfig c, int n, long seed) {
+    SimOverlay o = new SimOverlay(c, seed, 0);
+    o.addNode();
+    o.run(100);
+    for (int i = 1; i < n; i++) {
+      o.addNode();
+      o.run(1000);
+    }
+    o.run(3 * c.neighborMaintenanceMillis() + 2 * c.routingMaintenanceMillis());
+    assertThat(o.liveIds()).as("seed %d: every node joined", seed).hasSize(n);
+    return o;
+  }
+
+  static Bytes randomKey(SplittableRandom r) {
+    byte[] b = new byte[20];
+    r.nextBytes(b);
+    return Bytes.of(b);
+  }
+
+  /** For each key, the nodes that claim responsibility must be exactly its ground-truth owner. */
+  static void assertResponsibilityMatchesGroundTruth(SimOverlay o, SplittableRandom r, int keys) {
+    for (int k = 0; k < keys; k++) {
+      Bytes key = randomKey(r);
+      List<Integer> claimants = new ArrayList<>();
+      for (int i = 0; i < o.size(); i++) {
+        if (o.online(i) && o.node(i).isResponsibleNow(key)) {
+          claimants.add(i);
+        }
+      }
+      assertThat(claimants).as("nodes responsible for %s", key).containsExactly(o.owner(key));
+    }
+  }
+
+  /** Looks up {@code count} random keys from random live nodes; all must find the owner. */
+  static List<Results.PeerLookup> assertLookupsFindOwners(SimOverlay o, SplittableRandom r,
+      int count) {
+    List<Results.PeerLookup> results = new ArrayList<>();
+    for (int k = 0; k < count; k++) {
+      Bytes key = randomKey(r);
+      int from = randomLive(o, r);
+      CompletableFuture<Results.PeerLookup> f = o.node(from).lookupPeer(key, 1);
+      o.run(o.config().lookupTimeoutMillis() + 1000);
+      assertThat(f).as("lookup of %s from node %d", key, from).isCompleted();
+      Results.PeerLookup res = f.join();
+      assertThat(res.peers().get(0).id()).as("owner of %s found from node %d", key, from)
+          .isEqualTo(o.id(o.owner(key)));
+      results.add(res);
+    }
+    return results;
+  }
+
+  static int randomLive(SimOverlay o, SplittableRandom r) {
+    while (true) {
+      int i = r.nextInt(o.size());
+      if (o.online(i) && o.liveIds().contains(o.id(i))) {
+        return i;
+      }
+    }
+  }
+
+  static long counterSum(SimOverlay o, String name) {
+    long sum = 0;
+    for (int i = 0; i < o.size(); i++) {
+      sum += o.node(i).snapshotNow().counters().getOrDefault(name, 0L);
+    }
+    return sum;
+  }
+
+  @Test
+  void afterJoinsEveryKeyHasExactlyItsOwnerAndLookupsFindIt() {
+    SimOverlay o = build(config(), 64, 11);
+    SplittableRandom r = new SplittableRandom(11);
+    assertResponsibilityMatchesGroundTruth(o, r, 500);
+    List<Results.PeerLookup> found = assertLookupsFindOwners(o, r, 200);
+    double meanHops = found.stream().mapToInt(p -> p.route().hops()).average().orElse(0);
+    assertThat(meanHops).as("mean hops in a 64-node overlay").isLessThanOrEqualTo(
+        0.5 * (Math.log(64) / Math.log(2)) + 2);
+  }
+
+  @Test
+  void afterAQuarterOfTheNodesFailTheOverlayHealsAndLookupsStillFindOwners() {
+    OverlayConfig c = config();
+    SimOverlay o = build(c, 64, 12);
+    SplittableRandom r = new SplittableRandom(12);
+    for (int i = 1; i < o.size(); i += 4) {
+      o.crash(i);
+    }
+    o.run(3 * c.neighborMaintenanceMillis() + c.keepAliveMillis()
+        + 2 * c.transactions().t2Millis());
+    assertResponsibilityMatchesGroundTruth(o, r, 300);
+    assertLookupsFindOwners(o, r, 100);
+  }
+
+  @Test
+  void recursiveRoutingWithRouteLogNeverVisitsAPeerTwice() {
+    OverlayConfig c = config().toBuilder().recursive(true).build();
+    SimOverlay o = build(c, 48, 13);
+    SplittableRandom r = new SplittableRandom(13);
+    List<Results.PeerLookup> found = assertLookupsFindOwners(o, r, 150);
+    assertThat(found).allSatisfy(p -> assertThat(p.route().hops()).isBetween(0, 12));
+    assertThat(counterSum(o, "routing.loop-detected")).isZero();
+    assertThat(counterSum(o, "routing.ttl-exceeded")).isZero();
+    assertThat(counterSum(o, "routing.forwarded")).as("requests were forwarded").isPositive();
+  }
+
+  @Test
+  void noObjectIsLostWhenFewerThanRReplicaHoldersFailAtOnce() {
+    OverlayConfig c = config();
+    SimOverlay o = build(c, 40, 14);
+    SplittableRandom r = new SplittableRandom(14);
+    List<Bytes> keys = new ArrayList<>();
+    for (int k = 0; k < 60; k++) {
+      Bytes key = randomKey(r);
+      keys.add(key);
+      o.node(randomLive(o, r)).publish(key, CONTENT, 0, Bytes.of((byte) k), 3600);
+    }
+    o.run(5000 + c.replicationMillis());
+    // For a few objects, crash the owner and the next r-2 replica holders (r-1 in all) at once.
+    for (int k = 0; k < 5; k++) {
+      Bytes key = keys.get(k);
+      CompletableFuture<Results.PeerLookup> q = o.node(o.owner(key)).lookupPeer(key, c.replicas());
+      o.run(2000);
+      List<PeerRef> holders = q.join().peers();
+      for (int h = 0; h < c.replicas() - 1 && h < holders.size(); h++) {
+        o.crash(indexOf(o, holders.get(h).id()));
+      }
+      o.run(3 * c.neighborMaintenanceMillis() + c.keepAliveMillis() + c.replicationMillis()
+          + 2 * c.transactions().t2Millis());
+    }
+    assertAllRetrievable(o, r, keys);
+  }
+
+  @Test
+  void gracefulLeavesHandObjectsOver() {
+    OverlayConfig c = config();
+    SimOverlay o = build(c, 30, 15);
+    SplittableRandom r = new SplittableRandom(15);
+    List<Bytes> keys = new ArrayList<>();
+    for (int k = 0; k < 40; k++) {
+      Bytes key = randomKey(r);
+      keys.add(key);
+      o.node(randomLive(o, r)).publish(key, CONTENT, 0, Bytes.of((byte) k), 3600);
+    }
+    o.run(5000);
+    for (int i = 2; i < o.size(); i += 3) {
+      o.leave(i);
+      o.run(2 * c.neighborMaintenanceMillis());
+    }
+    o.run(c.replicationMillis() + c.neighborMaintenanceMillis());
+    assertThat(counterSum(o, "overlay.leaves-received")).isPositive();
+    assertAllRetrievable(o, r, keys);
+  }
+
+  @Test
+  void theSameSeedGivesTheSameRun() {
+    long a = fingerprintOfAShortRun(21);
+    long b = fingerprintOfAShortRun(21);
+    long other = fingerprintOfAShortRun(22);
+    assertThat(a).isEqualTo(b).isNotEqualTo(other);
+  }
+
+  private long fingerprintOfAShortRun(long seed) {
+    SimOverlay o = new SimOverlay(config(), seed, 0.01);
+    for (int i = 0; i < 16; i++) {
+      o.addNode();
+      o.run(500);
+    }
+    o.run(60_000);
+    SplittableRandom r = new SplittableRandom(seed);
+    for (int k = 0; k < 20; k++) {
+      o.node(randomLive(o, r)).lookupPeer(randomKey(r), 1);
+      o.run(200);
+    }
+    o.crash(3);
+    o.run(30_000);
+    return o.network().fingerprint();
+  }
+
+  private static void assertAllRetrievable(SimOverlay o, SplittableRandom r, List<Bytes> keys) {
+    for (int k = 0; k < keys.size(); k++) {
+      int from = randomLive(o, r);
+      CompletableFuture<Results.ObjectLookup> f = o.node(from).lookup(keys.get(k), CONTENT, 0);
+      o.run(o.config().lookupTimeoutMillis() + 1000);
+      assertThat(f).as("lookup of object %d", k).isCompleted();
+      Results.ObjectLookup res;
+      try {
+        res = f.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw new AssertionError("object " + k + ": " + ((P2ppException) e.getCause()).getMessage());
+      }
+      assertThat(res.objects()).as("object %d (key %s) at %s", k, keys.get(k),
+          res.route().responder()).hasSize(1);
+      assertThat(res.objects().get(0).value()).isEqualTo(Bytes.of((byte) k));
+    }
+  }
+
+  private static int indexOf(SimOverlay o, Bytes id) {
+    for (int i = 0; i < o.size(); i++) {
+      if (o.id(i).equals(id)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no node " + id);
+  }
+}
