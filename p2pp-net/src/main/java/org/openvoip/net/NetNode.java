@@ -73,6 +73,15 @@ public final class NetNode implements AutoCloseable {
     return transport.localEndpoint();
   }
 
+  /**
+   * Runs {@code query} on the node's thread and returns its result: for the node's
+   * call-on-its-thread methods ({@link Node#isResponsibleNow}, {@link Node#holdsNow}, ...).
+   */
+  public <T> T onLoop(java.util.function.Function<Node, T> query)
+      throws InterruptedException, ExecutionException {
+    return transport.eventLoop().submit(() -> query.apply(node)).get();
+  }
+
   /** A copy of the transport's counters (TCP connect failures, stream errors, ...). */
   public java.util.Map<String, Long> netCounters()
       throws InterruptedException, ExecutionException {
