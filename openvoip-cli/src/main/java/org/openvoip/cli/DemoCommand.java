@@ -282,7 +282,8 @@ final class DemoCommand implements Callable<Integer> {
         if (e != null) {
           outcomes.add(new Outcome(false, ms, 0, NetSupport.describe(e)));
         } else if (r.objects().stream().noneMatch(o -> o.value().equals(want))) {
-          outcomes.add(new Outcome(false, ms, r.route().hops(), "not found"));
+          outcomes.add(new Outcome(false, ms, r.route().hops(), "object " + k + " not found at "
+              + r.route().responder() + " (asked by " + from.node().self() + ")"));
         } else {
           outcomes.add(new Outcome(true, ms, r.route().hops(), null));
         }
@@ -316,26 +317,29 @@ final class DemoCommand implements Callable<Integer> {
     return false;
   }
 
-  /** Waits (up to 20 s) until every object is held by a peer responsible for it. */
+  /**
+   * Waits (up to 20 s) until every object is held by the peers that consider themselves
+   * responsible for it, and by at least one.
+   */
   private static boolean awaitSettled(List<NetNode> nodes, List<Bytes> keys) throws Exception {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < until) {
       Set<Bytes> held = new HashSet<>();
+      Set<Bytes> missing = new HashSet<>();
       for (NetNode n : nodes) {
         if (n == null) {
           continue;
         }
-        held.addAll(n.onLoop(node -> {
-          List<Bytes> mine = new ArrayList<>();
+        n.onLoop(node -> {
           for (Bytes k : keys) {
-            if (node.isResponsibleNow(k) && node.holdsNow(k, TYPE, 0)) {
-              mine.add(k);
+            if (node.isResponsibleNow(k)) {
+              (node.holdsNow(k, TYPE, 0) ? held : missing).add(k);
             }
           }
-          return mine;
-        }));
+          return null;
+        });
       }
-      if (held.size() == keys.size()) {
+      if (held.size() == keys.size() && missing.isEmpty()) {
         return true;
       }
       Thread.sleep(100);

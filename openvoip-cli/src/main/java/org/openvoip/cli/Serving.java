@@ -59,11 +59,11 @@ final class Serving {
             : " through " + config.bootstrap()) + ": " + NetSupport.describe(e));
         return 1;
       }
-      bound = node.localEndpoint();
       out.printf("%s %s listening on %s (UDP and TCP, overlay %s)%n", role,
-          node.node().id().hex(), bound, config.overlay().algorithm());
+          node.node().id().hex(), node.localEndpoint(), config.overlay().algorithm());
       out.println("Ctrl-C leaves the overlay gracefully.");
       out.flush();
+      bound = node.localEndpoint();
       Thread hook = new Thread(() -> {
         stop.countDown();
         try {

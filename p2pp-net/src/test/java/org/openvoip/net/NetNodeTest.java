@@ -62,7 +62,11 @@ class NetNodeTest {
   }
 
   private NetNode start(Endpoint bootstrap, boolean server) throws Exception {
-    NodeConfig c = new NodeConfig(null, Endpoint.of("127.0.0.1", 0), OVERLAY, bootstrap, server);
+    return start(null, bootstrap, server);
+  }
+
+  private NetNode start(Bytes id, Endpoint bootstrap, boolean server) throws Exception {
+    NodeConfig c = new NodeConfig(id, Endpoint.of("127.0.0.1", 0), OVERLAY, bootstrap, server);
     NetNode n = NetNode.start(group, c, callbacks, random.split());
     nodes.add(n);
     return n;
@@ -110,7 +114,7 @@ class NetNodeTest {
   }
 
   @Test
-  void twentyNodesJoinStoreAndFindEveryObjectAndSurviveCrashes() throws Exception {
+  void twentyNodesJoinStoreAndFindEveryObjectThroughCrashesAndRestarts() throws Exception {
     List<NetNode> all = overlayOf(20);
     int objects = 40;
     for (int i = 0; i < objects; i++) {
@@ -149,6 +153,31 @@ class NetNodeTest {
       Node from = alive.get(random.nextInt(alive.size())).node();
       Results.ObjectLookup r = from.lookup(key(i), TYPE, 0).get(30, TimeUnit.SECONDS);
       assertThat(r.objects()).as("object %d after the crashes", i)
+          .extracting(ResourceObject::value).containsExactly(value(i));
+    }
+
+    // They come back with their IDs (on new ports): the objects they are responsible for are
+    // handed back to them, and every object is still found.
+    for (Bytes id : dead) {
+      NetNode back = start(id, all.get(0).localEndpoint(), false);
+      back.node().join().get(10, TimeUnit.SECONDS);
+      alive.add(back);
+    }
+    eventually(() -> {
+      for (NetNode n : alive) {
+        for (int i = 0; i < objects; i++) {
+          Bytes k = key(i);
+          if (n.onLoop(x -> x.isResponsibleNow(k) && !x.holdsNow(k, TYPE, 0))) {
+            return false;
+          }
+        }
+      }
+      return true;
+    });
+    for (int i = 0; i < objects; i++) {
+      Node from = alive.get(random.nextInt(alive.size())).node();
+      Results.ObjectLookup r = from.lookup(key(i), TYPE, 0).get(30, TimeUnit.SECONDS);
+      assertThat(r.objects()).as("object %d after the restarts", i)
           .extracting(ResourceObject::value).containsExactly(value(i));
     }
   }
