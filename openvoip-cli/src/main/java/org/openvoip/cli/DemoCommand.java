@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
       "peers while some peers crash and later come back with their IDs. Prints a summary and,",
       "last, one JSON line: peers, lookups, succeeded, p50Ms, p99Ms, ..."
     },
-    footer = {"", "Exit status: 0 if at least 99% of the lookups found their object, else 1;"
+    footer = {"", "Exit status: 0 if at least 99%% of the lookups found their object, else 1;"
         + " 2 usage error."})
 final class DemoCommand implements Callable<Integer> {
   private static final int TYPE = ResourceObject.CONTENT_USER_INFO;
