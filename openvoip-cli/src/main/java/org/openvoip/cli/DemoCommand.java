@@ -1,59 +1,425 @@
 package org.openvoip.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.EventLoopGroup;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.openvoip.net.NetNode;
+import org.openvoip.p2pp.env.Endpoint;
+import org.openvoip.p2pp.node.NodeConfig;
+import org.openvoip.p2pp.node.OverlayConfig;
+import org.openvoip.p2pp.overlay.PeerRef;
+import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.Examples;
 import org.openvoip.p2pp.wire.MalformedMessageException;
 import org.openvoip.p2pp.wire.Message;
 import org.openvoip.p2pp.wire.WireDecoder;
 import org.openvoip.p2pp.wire.WireEncoder;
-import org.openvoip.p2pp.wire.text.MessageText;
+import org.openvoip.p2pp.wire.WireObject.ResourceObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(
     name = "demo",
     description = {
-      "Show example P2PP messages on the wire (the overlay demo comes with the node engine).",
-      "Encodes each example, prints its hex and decoded form, and checks that it decodes",
-      "and re-encodes to the same bytes."
-    })
+      "Run an overlay of real P2PP peers in this process, on 127.0.0.1 (UDP, free ports):",
+      "a bootstrap server and the peers join, objects are published and looked up from random",
+      "peers while some peers crash and later come back with their IDs. Prints a summary and,",
+      "last, one JSON line: peers, lookups, succeeded, p50Ms, p99Ms, ..."
+    },
+    footer = {"", "Exit status: 0 if at least 99%% of the lookups found their object, else 1;"
+        + " 2 usage error."})
 final class DemoCommand implements Callable<Integer> {
+  private static final int TYPE = ResourceObject.CONTENT_USER_INFO;
+  private static final double REQUIRED = 0.99;
+  private static final int IN_FLIGHT = 8;
 
   @Spec CommandSpec spec;
 
+  @Option(names = "--peers", defaultValue = "50", paramLabel = "N",
+      description = "Peers, the bootstrap server included (default: ${DEFAULT-VALUE}).")
+  int peers;
+
+  @Option(names = "--overlay", defaultValue = "chord", paramLabel = "ALGORITHM",
+      description = "Overlay algorithm (default: ${DEFAULT-VALUE}).")
+  String overlay;
+
+  @Option(names = "--lookups", defaultValue = "1000", paramLabel = "N",
+      description = "Lookups to run (default: ${DEFAULT-VALUE}).")
+  int lookups;
+
+  @Option(names = "--crashes", paramLabel = "N",
+      description = "Peers that crash and later restart (default: peers / 16, at least 1).")
+  Integer crashes;
+
+  @Option(names = "--seed", paramLabel = "S",
+      description = "Seed for the peer IDs, keys and who asks what (default: random, printed).")
+  Long seed;
+
+  private PrintWriter out;
+  private long started;
+
+  /** One lookup's outcome. */
+  private record Outcome(boolean ok, double millis, int hops, String failure) {}
+
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    out.println("The overlay demo comes with the node engine;"
-        + " until then, the P2PP wire format by example.");
+  public Integer call() throws Exception {
+    if (peers < 2 || peers > 2000) {
+      throw new ParameterException(spec.commandLine(), "--peers must be 2..2000, not " + peers);
+    }
+    if (lookups < 1 || lookups > 1_000_000) {
+      throw new ParameterException(spec.commandLine(),
+          "--lookups must be 1..1000000, not " + lookups);
+    }
+    int crash = crashes == null ? Math.max(1, peers / 16) : crashes;
+    if (crash < 0 || crash > peers - 2) {
+      throw new ParameterException(spec.commandLine(), "--crashes must be 0.." + (peers - 2)
+          + " (the bootstrap server and one more peer stay up), not " + crash);
+    }
+    OverlayConfig oc = NetSupport.loopback(NetSupport.overlay(spec, overlay));
+    long s = seed != null ? seed : new SecureRandom().nextLong();
+    out = spec.commandLine().getOut();
+    started = System.nanoTime();
+
+    if (!wireCheck()) {
+      return 1;
+    }
+    out.printf("overlay: %s, %d peers on 127.0.0.1, %d lookups, %d crashes and restarts,"
+        + " seed %d%n", oc.algorithm(), peers, lookups, crash, s);
+    out.flush();
+
+    EventLoopGroup group = NetSupport.eventLoops(2);
+    ExecutorService callbacks = NetSupport.callbacks();
+    List<NetNode> nodes = new ArrayList<>();
+    try {
+      return run(oc, s, crash, group, callbacks, nodes);
+    } finally {
+      for (NetNode n : nodes) {
+        if (n != null) {
+          n.close();
+        }
+      }
+      NetSupport.shutdown(group, callbacks);
+    }
+  }
+
+  /** A short check that the wire codec round-trips the worked examples. */
+  private boolean wireCheck() {
     List<Examples.Example> examples = Examples.all();
     int same = 0;
     for (Examples.Example example : examples) {
-      out.println();
-      out.println("== " + example.name() + ": " + example.description());
       byte[] bytes = WireEncoder.encode(example.message());
-      out.println("hex (" + bytes.length + " bytes): " + WireIo.toHex(bytes));
       try {
         Message decoded = new WireDecoder(WireDecoder.inferIdLength(bytes)).decode(bytes);
-        out.println(MessageText.format(decoded).stripTrailing());
-        byte[] again = WireEncoder.encode(decoded);
-        if (Arrays.equals(bytes, again)) {
+        if (Arrays.equals(bytes, WireEncoder.encode(decoded))) {
           same++;
         } else {
-          out.println("round trip FAILED: re-encoded as " + WireIo.toHex(again));
+          out.println("wire: " + example.name() + " re-encodes differently");
         }
       } catch (MalformedMessageException e) {
-        out.println("round trip FAILED: " + WireDecodeCommand.describe(e));
+        out.println("wire: " + example.name() + ": " + WireDecodeCommand.describe(e));
       }
     }
-    out.println();
-    out.printf(
-        "round trip: %d of %d example messages decoded and re-encoded to the same bytes%n",
+    out.printf("wire format: %d of %d example messages decode and re-encode to the same bytes%n",
         same, examples.size());
-    return same == examples.size() ? 0 : 1;
+    return same == examples.size();
+  }
+
+  private String elapsed() {
+    return String.format("%.1f s", (System.nanoTime() - started) / 1e9);
+  }
+
+  private Integer run(OverlayConfig oc, long s, int crash, EventLoopGroup group,
+      ExecutorService callbacks, List<NetNode> nodes) throws Exception {
+    SplittableRandom random = new SplittableRandom(s);
+    List<Bytes> ids = new ArrayList<>();
+    for (int i = 0; i < peers; i++) {
+      byte[] b = new byte[oc.idLength()];
+      random.nextBytes(b);
+      ids.add(Bytes.of(b));
+    }
+
+    // 1. The bootstrap server starts the overlay; the peers join through it, one by one.
+    Endpoint any = Endpoint.of("127.0.0.1", 0);
+    NetNode boot = NetNode.start(group, new NodeConfig(ids.get(0), any, oc, null, true),
+        callbacks, random.split());
+    nodes.add(boot);
+    boot.node().join().get(10, TimeUnit.SECONDS);
+    out.printf("bootstrap server %s at %s%n", boot.node().self().id().hex().substring(0, 8),
+        boot.localEndpoint());
+    int step = Math.max(1, (peers - 1) / 5);
+    for (int i = 1; i < peers; i++) {
+      NetNode n = startPeer(oc, ids.get(i), boot.localEndpoint(), group, callbacks, random);
+      nodes.add(n);
+      try {
+        n.node().join().get(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        return fail("peer " + i + " could not join: " + NetSupport.describe(e));
+      }
+      if (i % step == 0 || i == peers - 1) {
+        out.printf("joined %d/%d peers (%s)%n", i + 1, peers, elapsed());
+        out.flush();
+      }
+    }
+
+    // 2. Objects: one per user, published by random peers.
+    int objects = Math.max(10, Math.min(500, lookups / 10));
+    List<Bytes> keys = new ArrayList<>();
+    for (int k = 0; k < objects; k++) {
+      Bytes key = NetSupport.resourceId("user" + k + "@demo.openvoip.org");
+      keys.add(key);
+      NetNode from = nodes.get(random.nextInt(nodes.size()));
+      try {
+        from.node().publish(key, TYPE, 0, value(k), 3600).get(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        return fail("publishing object " + k + " failed: " + NetSupport.describe(e));
+      }
+    }
+    out.printf("published %d objects (%d copies each) (%s)%n", objects, oc.replicas(),
+        elapsed());
+
+    // 3. Lookups in three rounds: stable overlay, after the crashes, after the restarts.
+    ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    int first = lookups / 3;
+    int second = crash == 0 ? 0 : lookups / 3;
+    int third = lookups - first - second;
+    lookupRound(first, nodes, keys, random, outcomes);
+    out.printf("looked up %d objects from random peers (%s)%n", first, elapsed());
+
+    List<Integer> crashed = new ArrayList<>();
+    if (crash > 0) {
+      for (int c = 0; c < crash; c++) {
+        int victim;
+        do {
+          victim = 1 + random.nextInt(peers - 1);
+        } while (crashed.contains(victim));
+        crashed.add(victim);
+        NetNode dead = nodes.get(victim);
+        long t0 = System.nanoTime();
+        dead.close();
+        nodes.set(victim, null);
+        boolean noticed = awaitNoticed(nodes, Set.of(ids.get(victim)));
+        out.printf("crashed peer %s; %s in %.1f s%n", ids.get(victim).hex().substring(0, 8),
+            noticed ? "its neighbours noticed" : "its neighbours had NOT all noticed",
+            (System.nanoTime() - t0) / 1e9);
+      }
+      lookupRound(second, nodes, keys, random, outcomes);
+      out.printf("looked up %d objects with %d peers down (%s)%n", second, crash, elapsed());
+
+      long t0 = System.nanoTime();
+      for (int victim : crashed) {
+        NetNode n = startPeer(oc, ids.get(victim), boot.localEndpoint(), group, callbacks,
+            random);
+        nodes.set(victim, n);
+        try {
+          n.node().join().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          return fail("restarted peer " + ids.get(victim).hex().substring(0, 8)
+              + " could not join: " + NetSupport.describe(e));
+        }
+      }
+      boolean settled = awaitSettled(nodes, keys);
+      out.printf("restarted %d peers with their old IDs; %s in %.1f s%n", crash,
+          settled ? "every object is at its responsible peer again"
+              : "some objects were NOT back at their responsible peer",
+          (System.nanoTime() - t0) / 1e9);
+    }
+    lookupRound(third, nodes, keys, random, outcomes);
+    out.printf("looked up %d more objects (%s)%n", third, elapsed());
+
+    return summary(outcomes, objects, crash);
+  }
+
+  private NetNode startPeer(OverlayConfig oc, Bytes id, Endpoint bootstrap, EventLoopGroup group,
+      ExecutorService callbacks, SplittableRandom random) throws InterruptedException {
+    return NetNode.start(group,
+        new NodeConfig(id, Endpoint.of("127.0.0.1", 0), oc, bootstrap, false), callbacks,
+        random.split());
+  }
+
+  private static Bytes value(int k) {
+    return Bytes.of(("sip:user" + k + "@192.0.2." + (k % 250 + 1))
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Runs {@code count} lookups, {@value #IN_FLIGHT} at a time, from random live peers. */
+  private void lookupRound(int count, List<NetNode> nodes, List<Bytes> keys,
+      SplittableRandom random, ConcurrentLinkedQueue<Outcome> outcomes)
+      throws InterruptedException {
+    List<NetNode> live = new ArrayList<>();
+    for (NetNode n : nodes) {
+      if (n != null) {
+        live.add(n);
+      }
+    }
+    Semaphore slots = new Semaphore(IN_FLIGHT);
+    CountDownLatch done = new CountDownLatch(count);
+    for (int i = 0; i < count; i++) {
+      int k = random.nextInt(keys.size());
+      NetNode from = live.get(random.nextInt(live.size()));
+      Bytes want = value(k);
+      slots.acquire();
+      long t0 = System.nanoTime();
+      from.node().lookup(keys.get(k), TYPE, 0).whenComplete((r, e) -> {
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (e != null) {
+          outcomes.add(new Outcome(false, ms, 0, NetSupport.describe(e)));
+        } else if (r.objects().stream().noneMatch(o -> o.value().equals(want))) {
+          outcomes.add(new Outcome(false, ms, r.route().hops(), "object " + k + " not found at "
+              + r.route().responder() + " (asked by " + from.node().self() + ")"));
+        } else {
+          outcomes.add(new Outcome(true, ms, r.route().hops(), null));
+        }
+        slots.release();
+        done.countDown();
+      });
+    }
+    done.await();
+  }
+
+  /** Waits (up to 20 s) until no live peer lists a dead one among its neighbours. */
+  private static boolean awaitNoticed(List<NetNode> nodes, Set<Bytes> dead) throws Exception {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < until) {
+      boolean clean = true;
+      for (NetNode n : nodes) {
+        if (n == null) {
+          continue;
+        }
+        for (PeerRef p : n.node().snapshot().get(5, TimeUnit.SECONDS).neighborTable()) {
+          if (dead.contains(p.id())) {
+            clean = false;
+          }
+        }
+      }
+      if (clean) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
+  }
+
+  /**
+   * Waits (up to 20 s) until every object is held by the peers that consider themselves
+   * responsible for it, and by at least one.
+   */
+  private static boolean awaitSettled(List<NetNode> nodes, List<Bytes> keys) throws Exception {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < until) {
+      Set<Bytes> held = new HashSet<>();
+      Set<Bytes> missing = new HashSet<>();
+      for (NetNode n : nodes) {
+        if (n == null) {
+          continue;
+        }
+        n.onLoop(node -> {
+          for (Bytes k : keys) {
+            if (node.isResponsibleNow(k)) {
+              (node.holdsNow(k, TYPE, 0) ? held : missing).add(k);
+            }
+          }
+          return null;
+        });
+      }
+      if (held.size() == keys.size() && missing.isEmpty()) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
+  }
+
+  private static double percentile(double[] sorted, double p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int i = (int) Math.ceil(p * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  private Integer summary(ConcurrentLinkedQueue<Outcome> outcomes, int objects, int crash) {
+    List<Outcome> all = new ArrayList<>(outcomes);
+    int ok = 0;
+    long hops = 0;
+    List<String> failures = new ArrayList<>();
+    double[] ms = new double[all.size()];
+    int i = 0;
+    for (Outcome o : all) {
+      ms[i++] = o.millis();
+      if (o.ok()) {
+        ok++;
+        hops += o.hops();
+      } else if (failures.size() < 5) {
+        failures.add(o.failure());
+      }
+    }
+    Arrays.sort(ms);
+    double ratio = all.isEmpty() ? 0 : (double) ok / all.size();
+    double p50 = round(percentile(ms, 0.50));
+    double p99 = round(percentile(ms, 0.99));
+    out.println();
+    out.println("== summary");
+    out.printf("peers:      %d (bootstrap server included), %d crashed and restarted%n", peers,
+        crash);
+    out.printf("objects:    %d%n", objects);
+    out.printf("lookups:    %d, %d found the object (%.1f%%)%n", all.size(), ok, 100 * ratio);
+    out.printf("latency:    p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n", p50,
+        percentile(ms, 0.90), p99, percentile(ms, 1.0));
+    out.printf("hops:       %.2f on average per successful lookup%n",
+        ok == 0 ? 0.0 : (double) hops / ok);
+    out.printf("time:       %s%n", elapsed());
+    for (String f : failures) {
+      out.println("failed:     " + f);
+    }
+    boolean pass = ratio >= REQUIRED;
+    String reason = pass ? null : String.format(
+        "only %d of %d lookups (%.1f%%) found their object; at least %.0f%% must", ok,
+        all.size(), 100 * ratio, 100 * REQUIRED);
+    if (reason != null) {
+      out.println("FAILED:     " + reason);
+    }
+    ObjectNode json = WireIo.JSON.createObjectNode();
+    json.put("peers", peers);
+    json.put("lookups", all.size());
+    json.put("succeeded", ok);
+    json.put("p50Ms", p50);
+    json.put("p99Ms", p99);
+    json.put("objects", objects);
+    json.put("crashed", crash);
+    json.put("overlay", overlay);
+    out.println(json.toString());
+    out.flush();
+    if (reason != null) {
+      spec.commandLine().getErr().println("error: " + reason);
+    }
+    return pass ? 0 : 1;
+  }
+
+  private Integer fail(String reason) {
+    out.flush();
+    spec.commandLine().getErr().println("error: " + reason);
+    return 1;
   }
 }

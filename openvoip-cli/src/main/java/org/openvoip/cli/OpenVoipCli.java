@@ -13,8 +13,9 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code openvoip} command. Exit codes: 0 success, 1 the input could not be decoded or encoded,
- * 2 usage error (picocli's default).
+ * The {@code openvoip} command. Exit codes: 0 success, 1 the command failed (bytes that do not
+ * decode, a key not found, a peer that does not answer, a demo below its bar), 2 usage error
+ * (picocli's default).
  */
 @Command(
     name = "openvoip",
@@ -22,7 +23,15 @@ import picocli.CommandLine.Spec;
     scope = ScopeType.INHERIT,
     versionProvider = OpenVoipCli.Version.class,
     description = "OpenVoIP: peer-to-peer VoIP and IM on P2PP (draft-baset-p2psip-p2pp-01).",
-    subcommands = {WireCommand.class, DemoCommand.class, HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      BootstrapCommand.class,
+      NodeCommand.class,
+      PutCommand.class,
+      GetCommand.class,
+      WireCommand.class,
+      HelpCommand.class
+    })
 public final class OpenVoipCli implements Runnable {
 
   @Spec CommandSpec spec;

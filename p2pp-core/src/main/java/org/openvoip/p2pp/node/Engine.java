@@ -1304,6 +1304,14 @@ final class Engine {
 
     @Override
     public void responsibilityChanged() {
+      // Note the objects this node is responsible for now, not only at the next pass: if the
+      // range moves on before the pass (a crashed peer restarts within a second), the pass must
+      // still know to hand them to the peer that took over.
+      for (Storage.Stored st : storage.all()) {
+        if (!st.primary && overlay.isResponsible(st.key.resourceId())) {
+          st.primary = true;
+        }
+      }
       replicationSoon();
     }
   }

@@ -21,8 +21,8 @@ import org.openvoip.p2pp.wire.WireDecoder;
  * fixed one-way latency, and a drop rule that sees every packet. Every packet sent is logged
  * with its time, so tests can assert exactly what went over the wire and when.
  */
-final class TestNetwork {
-  static final long LATENCY = 10;
+public final class TestNetwork {
+  public static final long LATENCY = 10;
 
   /** One packet on the wire. */
   record Packet(long time, Endpoint from, Endpoint to, Transport transport, byte[] bytes,
@@ -41,7 +41,7 @@ final class TestNetwork {
   }
 
   /** What a node does with bytes delivered to it. */
-  interface Receiver {
+  public interface Receiver {
     void onBytes(byte[] bytes, Transport transport, Endpoint from);
   }
 
@@ -66,12 +66,12 @@ final class TestNetwork {
     this.drop = rule;
   }
 
-  long now() {
+  public long now() {
     return now;
   }
 
   /** The Env of the node at {@code self}. */
-  Env env(Endpoint self, long seed) {
+  public Env env(Endpoint self, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     return new Env() {
       @Override
@@ -112,7 +112,7 @@ final class TestNetwork {
     };
   }
 
-  void attach(Endpoint at, Receiver receiver) {
+  public void attach(Endpoint at, Receiver receiver) {
     receivers.put(at, receiver);
   }
 
@@ -128,7 +128,7 @@ final class TestNetwork {
   }
 
   /** Runs events until the queue is empty or virtual time passes {@code until}. */
-  void runUntil(long until) {
+  public void runUntil(long until) {
     while (!queue.isEmpty() && queue.peek().time <= until) {
       Event e = queue.poll();
       now = e.time;

@@ -49,6 +49,13 @@ final class Chord implements Overlay {
   private final Bytes selfId;
   private final int successorsWanted;
   private final TreeMap<Bytes, PeerRef> table = new TreeMap<>();
+  /**
+   * Peers found dead (a request failed, a Leave, or the successor no longer lists them), with
+   * when: second-hand news of them is ignored for a while, or neighbours that have not noticed
+   * yet would push a dead peer back into the lists of those that have, round the ring for ever.
+   * Hearing from the peer itself (a restart) clears its entry.
+   */
+  private final Map<PeerRef, Long> gone = new java.util.HashMap<>();
   private boolean running;
   private boolean fixing;
 
@@ -214,6 +221,7 @@ final class Chord implements Overlay {
 
   @Override
   public void peerSeen(PeerRef peer) {
+    gone.remove(peer);
     learn(peer);
   }
 
@@ -230,9 +238,37 @@ final class Chord implements Overlay {
   @Override
   public void tablesReceived(PeerRef from, List<PeerRef> routingTable,
       List<PeerRef> neighborTable) {
+    gone.remove(from);
     learn(from);
-    neighborTable.forEach(this::learn);
-    routingTable.forEach(this::learn);
+    neighborTable.forEach(this::hearsOf);
+    routingTable.forEach(this::hearsOf);
+  }
+
+  /** How long second-hand news of a dead peer is ignored: a few stabilization rounds. */
+  private long goneMillis() {
+    return 4 * Math.max(ctx.config().neighborMaintenanceMillis(),
+        ctx.config().keepAliveMillis());
+  }
+
+  private void markGone(PeerRef p) {
+    long now = ctx.now();
+    if (gone.size() > 256) {
+      gone.values().removeIf(t -> now - t > goneMillis());
+    }
+    gone.put(p, now);
+  }
+
+  /** Learns a peer from another peer's tables, unless it was found dead recently. */
+  private void hearsOf(PeerRef p) {
+    Long since = gone.get(p);
+    if (since != null) {
+      if (ctx.now() - since < goneMillis()) {
+        ctx.counters().increment("chord.ignored-recently-gone");
+        return;
+      }
+      gone.remove(p);
+    }
+    learn(p);
   }
 
   @Override
@@ -279,7 +315,9 @@ final class Chord implements Overlay {
       return;
     }
     Bytes d = dist(id);
-    if (table.remove(d) != null) {
+    PeerRef was = table.remove(d);
+    if (was != null) {
+      markGone(was);
       ctx.responsibilityChanged();
     }
   }
@@ -410,12 +448,13 @@ final class Chord implements Overlay {
         table.subMap(dSucc, false, farthest, false).entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Bytes, PeerRef> e = it.next();
       if (!listed.contains(e.getValue().id())) {
+        markGone(e.getValue());
         it.remove();
         removed = true;
       }
     }
     for (PeerRef p : refs) {
-      learn(p);
+      hearsOf(p);
     }
     if (removed) {
       ctx.responsibilityChanged();
@@ -459,7 +498,7 @@ final class Chord implements Overlay {
     }
     ctx.lookupPeers(targets.get(i), 1, peers -> {
       for (PeerRef p : peers) {
-        learn(p);
+        hearsOf(p);
         break;
       }
       fixNext(targets, i + 1);

@@ -1,0 +1,58 @@
+package org.openvoip.cli;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import org.openvoip.p2pp.node.OverlayConfig;
+import org.openvoip.p2pp.node.Results;
+import org.openvoip.p2pp.wire.WireObject.ResourceObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "get",
+    description = {
+      "Look KEY up in a running overlay, through the peer at --via, and print its value (UTF-8).",
+      "If several owners stored a value under KEY, each is printed on its own line."
+    },
+    footer = {"", "Exit status: 0 found, 1 not found or no answer, 2 usage error."})
+final class GetCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "KEY", description = "The key, as given to put.")
+  String key;
+
+  @Option(names = "--via", required = true, paramLabel = "HOST:PORT",
+      converter = NetSupport.HostPortConverter.class,
+      description = "A peer of the overlay (a node or the bootstrap server).")
+  InetSocketAddress via;
+
+  @Option(names = "--overlay", defaultValue = "chord", paramLabel = "ALGORITHM",
+      description = "Overlay algorithm of the overlay (default: ${DEFAULT-VALUE}).")
+  String overlay;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    OverlayConfig oc = NetSupport.overlay(spec, overlay);
+    try {
+      Results.ObjectLookup r = ClientCall.run(via, oc, c -> c.lookup(NetSupport.endpoint(via),
+          NetSupport.resourceId(key), ResourceObject.CONTENT_USER_INFO, 0));
+      if (!r.found()) {
+        spec.commandLine().getOut().println("not found");
+        return 1;
+      }
+      for (ResourceObject o : r.objects()) {
+        spec.commandLine().getOut().println(
+            new String(o.value().toByteArray(), StandardCharsets.UTF_8));
+      }
+      return 0;
+    } catch (ClientCall.Failed e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package org.openvoip.cli;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import org.openvoip.p2pp.node.OverlayConfig;
+import org.openvoip.p2pp.node.Results;
+import org.openvoip.p2pp.wire.Bytes;
+import org.openvoip.p2pp.wire.WireObject.ResourceObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "put",
+    description = {
+      "Store VALUE under KEY in a running overlay, through the peer at --via.",
+      "KEY is hashed with SHA-1 to its resource ID; VALUE is stored as UTF-8. A later put of the",
+      "same KEY from this command replaces the value (objects of the command-line client share",
+      "one owner)."
+    },
+    footer = {"", "Exit status: 0 stored, 1 the overlay did not store it, 2 usage error."})
+final class PutCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "KEY", description = "The key, any text.")
+  String key;
+
+  @Parameters(index = "1", paramLabel = "VALUE", description = "The value, any text.")
+  String value;
+
+  @Option(names = "--via", required = true, paramLabel = "HOST:PORT",
+      converter = NetSupport.HostPortConverter.class,
+      description = "A peer of the overlay (a node or the bootstrap server).")
+  InetSocketAddress via;
+
+  @Option(names = "--lifetime", defaultValue = "3600", paramLabel = "SECONDS",
+      description = "How long the object lives (default: ${DEFAULT-VALUE}; peers may grant less).")
+  long lifetime;
+
+  @Option(names = "--overlay", defaultValue = "chord", paramLabel = "ALGORITHM",
+      description = "Overlay algorithm of the overlay (default: ${DEFAULT-VALUE}).")
+  String overlay;
+
+  /** The owner of every object the command-line client stores. */
+  static final Bytes OWNER = NetSupport.resourceId("openvoip command-line client");
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (lifetime < 1 || lifetime > 0xFFFF_FFFFL) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--lifetime must be 1.." + 0xFFFF_FFFFL + " seconds, not " + lifetime);
+    }
+    OverlayConfig oc = NetSupport.overlay(spec, overlay);
+    Bytes bytes = Bytes.of(value.getBytes(StandardCharsets.UTF_8));
+    try {
+      Results.Published p = ClientCall.run(via, oc, c -> c.publish(NetSupport.endpoint(via),
+          NetSupport.resourceId(key), ResourceObject.CONTENT_USER_INFO, 0, OWNER, bytes,
+          lifetime));
+      spec.commandLine().getOut().printf("stored %s for %d s at %s%n", key,
+          p.lifetimeSeconds(), p.route().responder());
+      return 0;
+    } catch (ClientCall.Failed e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return 1;
+    }
+  }
+}

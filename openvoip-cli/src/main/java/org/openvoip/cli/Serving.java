@@ -1,0 +1,94 @@
+package org.openvoip.cli;
+
+import io.netty.channel.EventLoopGroup;
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.openvoip.net.NetNode;
+import org.openvoip.p2pp.env.Endpoint;
+import org.openvoip.p2pp.node.NodeConfig;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Runs one node until it is stopped: by Ctrl-C or a kill (a shutdown hook leaves the overlay
+ * gracefully) or, in tests, by {@link #stop}.
+ */
+final class Serving {
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final CountDownLatch done = new CountDownLatch(1);
+  private volatile Endpoint bound;
+
+  /** The address the node listens on, once it has joined; null before. */
+  Endpoint bound() {
+    return bound;
+  }
+
+  /** Leaves the overlay and returns from {@link #run}. */
+  void stop() {
+    stop.countDown();
+  }
+
+  /** Whether {@link #run} has returned. */
+  boolean awaitDone(long millis) throws InterruptedException {
+    return done.await(millis, TimeUnit.MILLISECONDS);
+  }
+
+  int run(CommandSpec spec, NodeConfig config, String role) throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    EventLoopGroup group = NetSupport.eventLoops(1);
+    ExecutorService callbacks = NetSupport.callbacks();
+    try {
+      NetNode node;
+      try {
+        node = NetNode.start(group, config, callbacks,
+            new SplittableRandom(new SecureRandom().nextLong()));
+      } catch (Exception e) {
+        err.println("error: cannot listen on " + config.address() + ": "
+            + NetSupport.describe(e));
+        return 1;
+      }
+      try {
+        node.node().join().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        node.close();
+        err.println("error: could not join" + (config.bootstrap() == null ? ""
+            : " through " + config.bootstrap()) + ": " + NetSupport.describe(e));
+        return 1;
+      }
+      out.printf("%s %s listening on %s (UDP and TCP, overlay %s)%n", role,
+          node.node().id().hex(), node.localEndpoint(), config.overlay().algorithm());
+      out.println("Ctrl-C leaves the overlay gracefully.");
+      out.flush();
+      bound = node.localEndpoint();
+      Thread hook = new Thread(() -> {
+        stop.countDown();
+        try {
+          done.await(10, TimeUnit.SECONDS); // let run() leave before the JVM halts
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "openvoip-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        stop.await();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // The hook is running: it waits for us below.
+        }
+        out.println("leaving the overlay");
+        out.flush();
+        node.leaveAndClose(2000);
+      }
+      return 0;
+    } finally {
+      NetSupport.shutdown(group, callbacks);
+      done.countDown();
+    }
+  }
+}
