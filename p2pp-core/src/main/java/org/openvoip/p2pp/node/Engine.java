@@ -824,7 +824,7 @@ final class Engine {
     int expired = storage.expire(now);
     counters.add("storage.expired", expired);
     List<Storage.Stored> mine = new ArrayList<>();
-    Map<PeerRef, List<WireObject>> transfers = new LinkedHashMap<>();
+    Map<PeerRef, List<Storage.Stored>> transfers = new LinkedHashMap<>();
     for (Storage.Stored s : storage.all()) {
       Bytes key = s.key.resourceId();
       if (overlay.isResponsible(key)) {
@@ -833,7 +833,7 @@ final class Engine {
       } else if (s.primary) {
         for (PeerRef p : overlay.closestPeers(key, 1)) {
           if (!p.id().equals(self.id())) {
-            transfers.computeIfAbsent(p, k -> new ArrayList<>()).add(s.withRemaining(now));
+            transfers.computeIfAbsent(p, k -> new ArrayList<>()).add(s);
             s.copiesAt.clear();
             s.copiesAt.add(p.id());
             s.primary = false;
@@ -842,9 +842,13 @@ final class Engine {
       }
     }
     replicate(mine, now);
-    for (Map.Entry<PeerRef, List<WireObject>> e : transfers.entrySet()) {
+    for (Map.Entry<PeerRef, List<Storage.Stored>> e : transfers.entrySet()) {
       counters.add("storage.transferred", e.getValue().size());
-      sendCopies(Method.TRANSFER, e.getKey(), e.getValue(), null);
+      List<WireObject> objs = new ArrayList<>();
+      for (Storage.Stored s : e.getValue()) {
+        objs.add(s.withRemaining(now));
+      }
+      sendCopies(Method.TRANSFER, e.getKey(), objs, e.getValue());
     }
   }
 
@@ -874,17 +878,20 @@ final class Engine {
       List<Storage.Stored> sources) {
     for (int from = 0; from < objs.size(); from += OBJECTS_PER_MESSAGE) {
       List<WireObject> part = objs.subList(from, Math.min(objs.size(), from + OBJECTS_PER_MESSAGE));
-      List<Storage.Stored> srcPart = sources == null ? null
-          : sources.subList(from, Math.min(sources.size(), from + OBJECTS_PER_MESSAGE));
+      List<Storage.Stored> srcPart =
+          sources.subList(from, Math.min(sources.size(), from + OBJECTS_PER_MESSAGE));
       direct(to, method, new ArrayList<>(part), new OverlayContext.Reply() {
         @Override
         public void onResponse(Message response) {}
 
         @Override
         public void onFailure(int code, String reason) {
-          if (srcPart != null) {
-            for (Storage.Stored s : srcPart) {
-              s.copiesAt.remove(to.id()); // try again on the next pass
+          // Try again on the next pass: a replica holder that lacks the copy gets it then, and
+          // an object whose transfer failed is still ours to hand over.
+          for (Storage.Stored s : srcPart) {
+            s.copiesAt.remove(to.id());
+            if (method == Method.TRANSFER) {
+              s.primary = true;
             }
           }
         }
