@@ -69,12 +69,23 @@ final class DemoCommand implements Callable<Integer> {
       description = "Peers that crash and later restart (default: peers / 16, at least 1).")
   Integer crashes;
 
+  /** Which timers the overlay runs with. */
+  enum Timers { loopback, draft }
+
+  @Option(names = "--timers", defaultValue = "loopback", paramLabel = "KIND",
+      description = "loopback: T0 100 ms, T2 1 s, neighbours checked every 0.5 s, so crashes are"
+          + " noticed in seconds; draft: the draft's defaults (T0 500 ms, T2 5 s, 10 s/30 s"
+          + " maintenance), lighter for large overlays (default: ${DEFAULT-VALUE}).")
+  Timers timers;
+
   @Option(names = "--seed", paramLabel = "S",
       description = "Seed for the peer IDs, keys and who asks what (default: random, printed).")
   Long seed;
 
   private PrintWriter out;
   private long started;
+  private double joinSeconds;
+  private long heapPerPeerBytes;
 
   /** One lookup's outcome. */
   private record Outcome(boolean ok, double millis, int hops, String failure) {}
@@ -93,7 +104,8 @@ final class DemoCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--crashes must be 0.." + (peers - 2)
           + " (the bootstrap server and one more peer stay up), not " + crash);
     }
-    OverlayConfig oc = NetSupport.loopback(NetSupport.overlay(spec, overlay));
+    OverlayConfig base = NetSupport.overlay(spec, overlay);
+    OverlayConfig oc = timers == Timers.loopback ? NetSupport.loopback(base) : base;
     long s = seed != null ? seed : new SecureRandom().nextLong();
     out = spec.commandLine().getOut();
     started = System.nanoTime();
@@ -164,6 +176,7 @@ final class DemoCommand implements Callable<Integer> {
     boot.node().join().get(10, TimeUnit.SECONDS);
     out.printf("bootstrap server %s at %s%n", boot.node().self().id().hex().substring(0, 8),
         boot.localEndpoint());
+    long joinStart = System.nanoTime();
     int step = Math.max(1, (peers - 1) / 5);
     for (int i = 1; i < peers; i++) {
       NetNode n = startPeer(oc, ids.get(i), boot.localEndpoint(), group, callbacks, random);
@@ -178,6 +191,12 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
       }
     }
+
+    joinSeconds = (System.nanoTime() - joinStart) / 1e9;
+    heapPerPeerBytes = heapPerPeer(peers);
+    out.printf("all %d peers joined in %.1f s; heap after GC %.1f MiB, %.1f KiB per peer%n",
+        peers, joinSeconds, heapPerPeerBytes * (double) peers / (1 << 20),
+        heapPerPeerBytes / 1024.0);
 
     // 2. Objects: one per user, published by random peers.
     int objects = Math.max(10, Math.min(500, lookups / 10));
@@ -245,6 +264,13 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("looked up %d more objects (%s)%n", third, elapsed());
 
     return summary(outcomes, objects, crash);
+  }
+
+  /** Heap in use after a full collection, divided among the peers (an upper bound per peer). */
+  private static long heapPerPeer(int peers) {
+    Runtime rt = Runtime.getRuntime();
+    System.gc();
+    return (rt.totalMemory() - rt.freeMemory()) / peers;
   }
 
   private NetNode startPeer(OverlayConfig oc, Bytes id, Endpoint bootstrap, EventLoopGroup group,
@@ -389,6 +415,8 @@ final class DemoCommand implements Callable<Integer> {
         percentile(ms, 0.90), p99, percentile(ms, 1.0));
     out.printf("hops:       %.2f on average per successful lookup%n",
         ok == 0 ? 0.0 : (double) hops / ok);
+    out.printf("joining:    %.1f s for all peers; %.1f KiB of heap per peer%n", joinSeconds,
+        heapPerPeerBytes / 1024.0);
     out.printf("time:       %s%n", elapsed());
     for (String f : failures) {
       out.println("failed:     " + f);
@@ -406,6 +434,8 @@ final class DemoCommand implements Callable<Integer> {
     json.put("succeeded", ok);
     json.put("p50Ms", p50);
     json.put("p99Ms", p99);
+    json.put("joinSeconds", Math.round(joinSeconds * 10) / 10.0);
+    json.put("heapPerPeerKiB", Math.round(heapPerPeerBytes / 102.4) / 10.0);
     json.put("objects", objects);
     json.put("crashed", crash);
     json.put("overlay", overlay);
