@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     scope = ScopeType.INHERIT,
     versionProvider = OpenVoipCli.Version.class,
     description = "OpenVoIP: peer-to-peer VoIP and IM on P2PP (draft-baset-p2psip-p2pp-01).",
-    subcommands = {WireCommand.class, DemoCommand.class, HelpCommand.class})
+    subcommands = {WireCommand.class, DemoCommand.class, SimCommand.class, HelpCommand.class})
 public final class OpenVoipCli implements Runnable {
 
   @Spec CommandSpec spec;

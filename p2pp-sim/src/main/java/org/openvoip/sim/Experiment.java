@@ -90,6 +90,11 @@ public final class Experiment {
           l, objectFraction, objects, lossRate, joinMillis, stabilizationMillis);
     }
 
+    public Config withLossRate(double loss) {
+      return new Config(overlay, nodes, seed, durationMillis, sessions, downtimes, leaveFraction,
+          lookupsPerSecond, objectFraction, objects, loss, joinMillis, stabilizationMillis);
+    }
+
     public Config withSeed(long s) {
       return new Config(overlay, nodes, s, durationMillis, sessions, downtimes, leaveFraction,
           lookupsPerSecond, objectFraction, objects, lossRate, joinMillis, stabilizationMillis);
