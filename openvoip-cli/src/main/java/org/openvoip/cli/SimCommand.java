@@ -72,6 +72,10 @@ final class SimCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   double loss;
 
+  @Option(names = "--counters", description = "Also print the engine's counters, summed over "
+      + "the nodes online at the end.")
+  boolean counters;
+
   @Option(names = "--json", description = "End the output with one line of JSON.")
   boolean json;
 
@@ -82,8 +86,9 @@ final class SimCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ProgressBar bar = new ProgressBar(err, System.console() != null);
     SimReport r;
+    Experiment experiment = new Experiment(config);
     try {
-      r = new Experiment(config).run(bar::update);
+      r = experiment.run(bar::update);
     } catch (RuntimeException e) {
       bar.done();
       err.println("openvoip sim: " + e.getMessage() + " (seed " + seed + ")");
@@ -105,6 +110,9 @@ final class SimCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "events                %d, %.0f per wall-clock second, wall %s%n",
         r.eventsExecuted(), r.eventsPerWallSecond(), Durations.format(r.wallMillis()));
     out.printf(Locale.ROOT, "fingerprint           %s%n", r.fingerprint());
+    if (counters) {
+      experiment.counters().forEach((k, v) -> out.printf(Locale.ROOT, "counter %-30s %d%n", k, v));
+    }
     if (json) {
       out.println(new ObjectMapper().writeValueAsString(r));
     }

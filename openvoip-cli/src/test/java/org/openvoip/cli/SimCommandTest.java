@@ -40,11 +40,12 @@ class SimCommandTest {
   void churnOptionsTurnChurnOn() throws Exception {
     OpenVoipCliTest.Result r = OpenVoipCliTest.run("sim", "--nodes", "25", "--duration", "30s",
         "--session-median", "1m", "--churn-model", "pareto", "--leave-fraction", "0.5",
-        "--lookups-per-second", "5", "--json");
+        "--lookups-per-second", "5", "--counters", "--json");
     assertThat(r.exit()).as(r.err()).isZero();
     String[] lines = r.out().strip().split("\n");
     JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
     assertThat(j.get("churn").asText()).startsWith("sessions pareto(shape=1.50");
+    assertThat(r.out()).containsPattern("counter chord\\.fix-fingers +[1-9]");
     assertThat(j.get("lookupsSucceeded").asLong() + j.get("lookupsWrong").asLong()
         + j.get("lookupsFailed").asLong()).isEqualTo(j.get("lookupsIssued").asLong());
   }

@@ -135,6 +135,23 @@ public final class Experiment {
     return overlay;
   }
 
+  /**
+   * The engine's diagnostic counters summed over the nodes online now (after {@link #run}: at
+   * the end of the run), sorted by name. Crashed nodes' counters are lost with them.
+   */
+  public java.util.SortedMap<String, Long> counters() {
+    java.util.TreeMap<String, Long> sum = new java.util.TreeMap<>();
+    if (overlay == null) {
+      return sum;
+    }
+    for (int i = 0; i < overlay.size(); i++) {
+      if (overlay.online(i)) {
+        overlay.node(i).snapshotNow().counters().forEach((k, v) -> sum.merge(k, v, Long::sum));
+      }
+    }
+    return sum;
+  }
+
   public SimReport run() {
     return run((now, total, events) -> {});
   }
