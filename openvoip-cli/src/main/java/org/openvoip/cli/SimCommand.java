@@ -106,12 +106,17 @@ final class SimCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "bytes/node/s          %.1f (all traffic, measured period; idle"
         + " maintenance %.1f)%n", r.bytesPerNodePerSecond(), r.idleBytesPerNodePerSecond());
     out.printf(Locale.ROOT, "churn                 %d crashes, %d leaves, %d restarts, %d nodes"
-        + " live at the end%n", r.crashes(), r.leaves(), r.restarts(), r.liveNodesAtEnd());
+        + " live at the end, %d failed joins (retried)%n", r.crashes(), r.leaves(), r.restarts(),
+        r.liveNodesAtEnd(), r.joinFailures());
     out.printf(Locale.ROOT, "events                %d, %.0f per wall-clock second, wall %s%n",
         r.eventsExecuted(), r.eventsPerWallSecond(), Durations.format(r.wallMillis()));
     out.printf(Locale.ROOT, "fingerprint           %s%n", r.fingerprint());
     if (counters) {
       experiment.counters().forEach((k, v) -> out.printf(Locale.ROOT, "counter %-30s %d%n", k, v));
+      experiment.overlay().joinFailureReasons().forEach((k, v) ->
+          out.printf(Locale.ROOT, "join failure %6d  %s%n", v, k));
+      experiment.workload().failureReasons().forEach((k, v) ->
+          out.printf(Locale.ROOT, "lookup failure %6d  %s%n", v, k));
     }
     if (json) {
       out.println(new ObjectMapper().writeValueAsString(r));

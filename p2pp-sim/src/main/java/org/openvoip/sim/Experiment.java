@@ -125,6 +125,7 @@ public final class Experiment {
 
   private final Config config;
   private SimOverlay overlay;
+  private Workload workload;
 
   public Experiment(Config config) {
     this.config = config;
@@ -150,6 +151,11 @@ public final class Experiment {
       }
     }
     return sum;
+  }
+
+  /** The workload of the last run (for its failure reasons), or null. */
+  public Workload workload() {
+    return workload;
   }
 
   public SimReport run() {
@@ -187,6 +193,7 @@ public final class Experiment {
       sim.schedule(i * join / c.nodes(), o::addNode);
     }
     Workload workload = new Workload(o, c.lookupsPerSecond(), c.objectFraction(), workloadSeed);
+    this.workload = workload;
     ChurnDriver churn = c.sessions() == null ? null
         : new ChurnDriver(o, c.sessions(), c.downtimes(), c.leaveFraction(), churnSeed);
     sim.schedule(join + stab / 3, () -> workload.publish(c.objects(), OBJECT_LIFETIME_SECONDS));
@@ -243,6 +250,7 @@ public final class Experiment {
         churn == null ? 0 : churn.leaves(),
         churn == null ? 0 : churn.restarts(),
         o.liveIds().size(),
+        o.joinFailures(),
         sim.eventsExecuted(),
         sim.eventsExecuted() / Math.max(1e-9, wallNanos / 1e9),
         wallNanos / 1_000_000,

@@ -13,6 +13,8 @@ package org.openvoip.sim;
  * with no workload and no churn: pure maintenance of a stable overlay. The difference between the
  * two is the cost of the workload and of churn.
  *
+ * @param liveNodesAtEnd nodes online and joined at the end of the run
+ * @param joinFailures joins that failed (and were retried) during the whole run
  * @param fingerprint the {@link SimNetwork#fingerprint()} of the whole run, as 16 hex digits
  */
 public record SimReport(
@@ -37,6 +39,7 @@ public record SimReport(
     long leaves,
     long restarts,
     int liveNodesAtEnd,
+    long joinFailures,
     long eventsExecuted,
     double eventsPerWallSecond,
     long wallMillis,
@@ -49,6 +52,6 @@ public record SimReport(
         lookupsSucceeded, lookupsWrong, lookupsFailed, successRatio, latencyP50Millis,
         latencyP90Millis, latencyP99Millis, meanHops, bytesPerNodePerSecond,
         idleBytesPerNodePerSecond, objectsPublished, crashes, leaves, restarts, liveNodesAtEnd,
-        eventsExecuted, 0, 0, 0, fingerprint);
+        joinFailures, eventsExecuted, 0, 0, 0, fingerprint);
   }
 }

@@ -41,6 +41,7 @@ public final class Workload {
   private final SplittableRandom random;
   private final List<Published> objects = new ArrayList<>();
   private final Set<Long> pending = new LinkedHashSet<>();
+  private final java.util.TreeMap<String, Long> failureReasons = new java.util.TreeMap<>();
   private long nextLookup;
   private boolean issuing;
   private long issued;
@@ -114,6 +115,10 @@ public final class Workload {
   public void finish() {
     issuing = false;
     failed += pending.size();
+    if (!pending.isEmpty()) {
+      failureReasons.merge("unfinished at the end (issuing node crashed or left?)",
+          (long) pending.size(), Long::sum);
+    }
     pending.clear();
   }
 
@@ -145,7 +150,7 @@ public final class Workload {
           return;
         }
         if (e != null) {
-          failed++;
+          fail(e);
         } else if (holds(r, p.value)) {
           succeed(r.route());
         } else {
@@ -163,7 +168,7 @@ public final class Workload {
           return;
         }
         if (e != null) {
-          failed++;
+          fail(e);
           return;
         }
         Bytes responder = r.peers().isEmpty() ? null : r.peers().get(0).id();
@@ -177,6 +182,19 @@ public final class Workload {
         }
       });
     }
+  }
+
+  private void fail(Throwable e) {
+    failed++;
+    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+        ? e.getCause() : e;
+    failureReasons.merge(String.valueOf(cause.getMessage()).replaceAll("[0-9]+", "#"), 1L,
+        Long::sum);
+  }
+
+  /** Why lookups failed: messages (digits replaced by #) and counts; unfinished ones excluded. */
+  public java.util.SortedMap<String, Long> failureReasons() {
+    return java.util.Collections.unmodifiableSortedMap(failureReasons);
   }
 
   private static boolean holds(Results.ObjectLookup r, Bytes value) {
