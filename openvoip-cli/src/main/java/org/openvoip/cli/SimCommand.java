@@ -72,6 +72,16 @@ final class SimCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   double loss;
 
+  @Option(names = "--join-time", converter = Durations.Converter.class, paramLabel = "DURATION",
+      description = "Virtual time over which the nodes join at a steady rate (default: 50 ms per"
+      + " node, at least 10s). Chord joins fail more often the more of them overlap.")
+  Long joinMillis;
+
+  @Option(names = "--stabilization", converter = Durations.Converter.class,
+      paramLabel = "DURATION", description = "Quiet time between joining and measuring"
+      + " (default: three maintenance periods).")
+  Long stabilizationMillis;
+
   @Option(names = "--counters", description = "Also print the engine's counters, summed over "
       + "the nodes online at the end.")
   boolean counters;
@@ -156,7 +166,9 @@ final class SimCommand implements Callable<Integer> {
     OverlayConfig oc = OverlayConfig.DEFAULTS.toBuilder().algorithm(overlay).build();
     Experiment.Config c = Experiment.Config.of(oc, nodes, seed, durationMillis)
         .withLookupsPerSecond(lookupsPerSecond)
-        .withLossRate(loss);
+        .withLossRate(loss)
+        .withWarmUp(joinMillis == null ? 0 : joinMillis,
+            stabilizationMillis == null ? 0 : stabilizationMillis);
     if (sessionMedianMillis != null) {
       Distribution sessions = distribution(sessionMedianMillis);
       Distribution down = downtimeMedianMillis == null ? null

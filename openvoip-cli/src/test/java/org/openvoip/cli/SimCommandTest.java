@@ -40,7 +40,8 @@ class SimCommandTest {
   void churnOptionsTurnChurnOn() throws Exception {
     OpenVoipCliTest.Result r = OpenVoipCliTest.run("sim", "--nodes", "25", "--duration", "30s",
         "--session-median", "1m", "--churn-model", "pareto", "--leave-fraction", "0.5",
-        "--lookups-per-second", "5", "--counters", "--json");
+        "--lookups-per-second", "5", "--join-time", "20s", "--stabilization", "40s", "--counters",
+        "--json");
     assertThat(r.exit()).as(r.err()).isZero();
     String[] lines = r.out().strip().split("\n");
     JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);

@@ -95,6 +95,12 @@ public final class Experiment {
           lookupsPerSecond, objectFraction, objects, loss, joinMillis, stabilizationMillis);
     }
 
+    /** Join period (0: the default) and stabilization period (0: the default). */
+    public Config withWarmUp(long join, long stabilization) {
+      return new Config(overlay, nodes, seed, durationMillis, sessions, downtimes, leaveFraction,
+          lookupsPerSecond, objectFraction, objects, lossRate, join, stabilization);
+    }
+
     public Config withSeed(long s) {
       return new Config(overlay, nodes, s, durationMillis, sessions, downtimes, leaveFraction,
           lookupsPerSecond, objectFraction, objects, lossRate, joinMillis, stabilizationMillis);
