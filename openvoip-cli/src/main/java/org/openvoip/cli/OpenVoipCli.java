@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
     description = "OpenVoIP: peer-to-peer VoIP and IM on P2PP (draft-baset-p2psip-p2pp-01).",
     subcommands = {
       DemoCommand.class,
+      SimCommand.class,
       BootstrapCommand.class,
       NodeCommand.class,
       PutCommand.class,

@@ -14,7 +14,8 @@ import org.openvoip.p2pp.wire.Bytes;
 
 /**
  * An overlay of real P2PP nodes on the simulated network: node 0 is the bootstrap server and
- * first peer; the others join through it. Nodes crash, leave and come back (with their identity);
+ * first peer; the others join through it (a node whose join fails tries again after a back-off,
+ * see {@link #retryJoins}). Nodes crash, leave and come back (with their identity);
  * the simulator knows who is online, which is the ground truth lookups are judged by.
  */
 public final class SimOverlay {
@@ -28,6 +29,9 @@ public final class SimOverlay {
   private final List<Boolean> up = new ArrayList<>();
   private final TreeSet<Bytes> joinedIds = new TreeSet<>();
   private final long seed;
+  private final java.util.TreeMap<String, Long> joinFailureReasons = new java.util.TreeMap<>();
+  private long joinFailures;
+  private boolean retryJoins = true;
 
   public SimOverlay(OverlayConfig config, long seed, double lossRate) {
     this.sim = new Simulator();
@@ -84,6 +88,10 @@ public final class SimOverlay {
   }
 
   private void start(int i) {
+    start(i, new int[1]);
+  }
+
+  private void start(int i, int[] joinAttempts) {
     NodeConfig nc = new NodeConfig(ids.get(i), net.endpoint(i), config,
         i == 0 ? null : net.endpoint(0), i == 0);
     Node n = new Node(nc, net.env(i), Runnable::run);
@@ -92,9 +100,30 @@ public final class SimOverlay {
     net.setOnline(i, true);
     up.set(i, true);
     n.join().whenComplete((r, e) -> {
-      if (e == null && nodes.get(i) == n) {
-        joinedIds.add(ids.get(i));
+      if (nodes.get(i) != n) {
+        return;
       }
+      if (e == null) {
+        joinedIds.add(ids.get(i));
+        joinAttempts[0] = 0;
+        return;
+      }
+      joinFailures++;
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+          ? e.getCause() : e;
+      String why = String.valueOf(cause.getMessage()).replaceAll("[0-9]+", "#");
+      joinFailureReasons.merge(why, 1L, Long::sum);
+      if (!retryJoins || !up.get(i)) {
+        return;
+      }
+      // A real client tries again after a back-off: 5 s, 10 s, ... at most 60 s.
+      int attempt = ++joinAttempts[0];
+      sim.schedule(Math.min(60_000, 5_000L * attempt), () -> {
+        if (nodes.get(i) == n && up.get(i)) {
+          n.crashNow();
+          start(i, joinAttempts);
+        }
+      });
     });
   }
 
@@ -147,6 +176,24 @@ public final class SimOverlay {
   public int owner(Bytes key) {
     Bytes id = provider.owner(key, joinedIds);
     return id == null ? -1 : index.get(id);
+  }
+
+  /**
+   * Whether a node whose join fails tries again, as a fresh node with the same ID, after a
+   * back-off of 5 s times the attempt number (at most 60 s). On by default.
+   */
+  public void retryJoins(boolean retry) {
+    this.retryJoins = retry;
+  }
+
+  /** Joins that failed so far (each retry that fails counts again). */
+  public long joinFailures() {
+    return joinFailures;
+  }
+
+  /** Why joins failed: the failure messages (digits replaced by #) and how often each came. */
+  public java.util.SortedMap<String, Long> joinFailureReasons() {
+    return java.util.Collections.unmodifiableSortedMap(joinFailureReasons);
   }
 
   public Bytes id(int i) {

@@ -1,0 +1,91 @@
+package org.openvoip.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class SimCommandTest {
+
+  @Test
+  void jsonLastLineCarriesTheReport() throws Exception {
+    OpenVoipCliTest.Result r =
+        OpenVoipCliTest.run("sim", "--nodes", "30", "--duration", "1m", "--seed", "1", "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    String[] lines = r.out().strip().split("\n");
+    assertThat(r.out()).contains("lookup success ratio", "latency p50/p90/p99", "mean hops",
+        "bytes/node/s", "per wall-clock second", "fingerprint");
+    JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
+    for (String field : new String[] {"lookupsIssued", "successRatio", "latencyP50Millis",
+        "latencyP90Millis", "latencyP99Millis", "meanHops", "bytesPerNodePerSecond",
+        "eventsPerWallSecond", "fingerprint"}) {
+      assertThat(j.has(field)).as("field %s in %s", field, j).isTrue();
+    }
+    assertThat(j.get("nodes").asInt()).isEqualTo(30);
+    assertThat(j.get("seed").asLong()).isEqualTo(1);
+    assertThat(j.get("durationMillis").asLong()).isEqualTo(60_000);
+    assertThat(j.get("churn").asText()).isEqualTo("none");
+    assertThat(j.get("lookupsIssued").asLong()).isPositive();
+    assertThat(j.get("successRatio").asDouble()).isEqualTo(1.0);
+    assertThat(j.get("fingerprint").asText()).matches("[0-9a-f]{16}");
+    assertThat(r.out()).contains("fingerprint           " + j.get("fingerprint").asText());
+    // Progress goes to stderr, never into the summary.
+    assertThat(r.err()).contains("sim: ");
+    assertThat(r.out()).doesNotContain("events/s");
+  }
+
+  @Test
+  void churnOptionsTurnChurnOn() throws Exception {
+    OpenVoipCliTest.Result r = OpenVoipCliTest.run("sim", "--nodes", "25", "--duration", "30s",
+        "--session-median", "1m", "--churn-model", "pareto", "--leave-fraction", "0.5",
+        "--lookups-per-second", "5", "--join-time", "20s", "--stabilization", "40s", "--counters",
+        "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    String[] lines = r.out().strip().split("\n");
+    JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
+    assertThat(j.get("churn").asText()).startsWith("sessions pareto(shape=1.50");
+    assertThat(r.out()).containsPattern("counter chord\\.fix-fingers +[1-9]");
+    assertThat(j.get("lookupsSucceeded").asLong() + j.get("lookupsWrong").asLong()
+        + j.get("lookupsFailed").asLong()).isEqualTo(j.get("lookupsIssued").asLong());
+  }
+
+  @Test
+  void badValuesAreUsageErrorsThatSayWhatIsWrong() {
+    OpenVoipCliTest.Result r = OpenVoipCliTest.run("sim", "--duration", "ten minutes");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--duration", "'ten minutes' is not a duration", "30s");
+    r = OpenVoipCliTest.run("sim", "--duration", "0s");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("not a positive duration");
+    r = OpenVoipCliTest.run("sim", "--duration", "1m", "--session-median", "5x");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--session-median", "'5x' is not a duration");
+    r = OpenVoipCliTest.run("sim", "--duration", "1m", "--overlay", "pastry");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown overlay 'pastry'", "chord");
+    r = OpenVoipCliTest.run("sim", "--duration", "1m", "--nodes", "0");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--nodes must be at least 1");
+    r = OpenVoipCliTest.run("sim", "--nodes", "10");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--duration");
+  }
+
+  @Test
+  void durationsParse() {
+    assertThat(Durations.parseMillis("30s")).isEqualTo(30_000);
+    assertThat(Durations.parseMillis("10m")).isEqualTo(600_000);
+    assertThat(Durations.parseMillis("1.4m")).isEqualTo(84_000);
+    assertThat(Durations.parseMillis("3h")).isEqualTo(10_800_000);
+    assertThat(Durations.parseMillis("250ms")).isEqualTo(250);
+    assertThat(Durations.parseMillis(" 2D ")).isEqualTo(172_800_000);
+    for (String bad : new String[] {"", "10", "m", "-5s", "1.m", "1e3s", "5 minutes", "0.0001ms"}) {
+      assertThatThrownBy(() -> Durations.parseMillis(bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'" + bad + "'");
+    }
+    assertThat(Durations.format(84_000)).isEqualTo("1m24s");
+    assertThat(Durations.format(10_800_000)).isEqualTo("3h00m00s");
+  }
+}

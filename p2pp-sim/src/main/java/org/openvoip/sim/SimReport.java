@@ -1,0 +1,57 @@
+package org.openvoip.sim;
+
+/**
+ * What an {@link Experiment} measured. Every field is a function of the configuration and seed
+ * alone, except the wall-clock ones ({@code eventsPerWallSecond}, {@code wallMillis},
+ * {@code heapUsedBytes}); {@link #withoutWallClock()} zeroes those so that two runs compare.
+ *
+ * <p>Byte rates: {@code bytesPerNodePerSecond} is every byte every node sent during the measured
+ * period (P2PP maintenance, churn repair <em>and</em> the workload's lookups), divided by the
+ * number of nodes (all of them, online or not) and by the measured seconds. The simulated network
+ * counts bytes per node, not per message type, so workload bytes cannot be subtracted exactly;
+ * {@code idleBytesPerNodePerSecond} is the same rate over the end of the stabilization period,
+ * with no workload and no churn: pure maintenance of a stable overlay. The difference between the
+ * two is the cost of the workload and of churn.
+ *
+ * @param liveNodesAtEnd nodes online and joined at the end of the run
+ * @param joinFailures joins that failed (and were retried) during the whole run
+ * @param fingerprint the {@link SimNetwork#fingerprint()} of the whole run, as 16 hex digits
+ */
+public record SimReport(
+    String overlay,
+    int nodes,
+    long seed,
+    long durationMillis,
+    String churn,
+    long lookupsIssued,
+    long lookupsSucceeded,
+    long lookupsWrong,
+    long lookupsFailed,
+    double successRatio,
+    long latencyP50Millis,
+    long latencyP90Millis,
+    long latencyP99Millis,
+    double meanHops,
+    double bytesPerNodePerSecond,
+    double idleBytesPerNodePerSecond,
+    int objectsPublished,
+    long crashes,
+    long leaves,
+    long restarts,
+    int liveNodesAtEnd,
+    long joinFailures,
+    long eventsExecuted,
+    double eventsPerWallSecond,
+    long wallMillis,
+    long heapUsedBytes,
+    String fingerprint) {
+
+  /** This report with the wall-clock fields zeroed: equal for two runs with the same seed. */
+  public SimReport withoutWallClock() {
+    return new SimReport(overlay, nodes, seed, durationMillis, churn, lookupsIssued,
+        lookupsSucceeded, lookupsWrong, lookupsFailed, successRatio, latencyP50Millis,
+        latencyP90Millis, latencyP99Millis, meanHops, bytesPerNodePerSecond,
+        idleBytesPerNodePerSecond, objectsPublished, crashes, leaves, restarts, liveNodesAtEnd,
+        joinFailures, eventsExecuted, 0, 0, 0, fingerprint);
+  }
+}

@@ -1,0 +1,276 @@
+package org.openvoip.sim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.openvoip.p2pp.node.Node;
+import org.openvoip.p2pp.node.Results;
+import org.openvoip.p2pp.wire.Bytes;
+import org.openvoip.p2pp.wire.WireObject.ResourceObject;
+
+/**
+ * A lookup workload with ground truth. Lookups arrive as a Poisson process at
+ * {@code lookupsPerSecond}; each is issued by a random node that is online and joined, and is
+ * either a LookupPeer for a random key or a LookupObject for an object published at setup, with
+ * probability {@code objectFraction} for the latter. Every lookup is judged:
+ *
+ * <ul>
+ *   <li>LookupPeer: <b>succeeded</b> iff the responder ({@code peers().get(0)}) is the ground-truth
+ *       owner ({@link SimOverlay#owner}) at issue time or at completion time, else <b>wrong</b>;
+ *   <li>LookupObject: <b>succeeded</b> iff one of the returned objects has the published value,
+ *       else <b>wrong</b> (including "not found");
+ *   <li><b>failed</b>: the future completed with an error (timeout, no route ...), or had not
+ *       completed when {@link #finish} was called (for example because the issuing node crashed).
+ * </ul>
+ *
+ * Latency (virtual ms, {@code route().millis()}) and hops are recorded for succeeded lookups.
+ */
+public final class Workload {
+  /** Content type and sub-type of the published test objects. */
+  public static final int CONTENT_TYPE = ResourceObject.CONTENT_USER_INFO;
+  public static final int SUB_TYPE = 7;
+
+  private record Published(Bytes key, Bytes value) {}
+
+  private final SimOverlay overlay;
+  private final double lookupsPerSecond;
+  private final double objectFraction;
+  private final SplittableRandom random;
+  private final List<Published> objects = new ArrayList<>();
+  private final Set<Long> pending = new LinkedHashSet<>();
+  private final java.util.TreeMap<String, Long> failureReasons = new java.util.TreeMap<>();
+  private long nextLookup;
+  private boolean issuing;
+  private long issued;
+  private long succeeded;
+  private long wrong;
+  private long failed;
+  private long publishFailures;
+  private long[] latencies = new long[1024];
+  private long hopSum;
+  private int latencyCount;
+
+  /**
+   * @param objectFraction probability that a lookup is a LookupObject (if objects were published)
+   */
+  public Workload(SimOverlay overlay, double lookupsPerSecond, double objectFraction, long seed) {
+    if (!(lookupsPerSecond >= 0) || Double.isInfinite(lookupsPerSecond)) {
+      throw new IllegalArgumentException("lookups per second must be >= 0, not "
+          + lookupsPerSecond);
+    }
+    if (!(objectFraction >= 0 && objectFraction <= 1)) {
+      throw new IllegalArgumentException("object fraction must be in 0..1, not " + objectFraction);
+    }
+    this.overlay = overlay;
+    this.lookupsPerSecond = lookupsPerSecond;
+    this.objectFraction = objectFraction;
+    this.random = new SplittableRandom(seed);
+  }
+
+  /**
+   * Publishes {@code count} objects now, each from a random joined node, with the given lifetime.
+   * Objects whose Publish fails are not looked up later (see {@link #publishFailures}).
+   */
+  public void publish(int count, long lifetimeSeconds) {
+    for (int k = 0; k < count; k++) {
+      int from = randomJoinedNode();
+      if (from < 0) {
+        publishFailures++;
+        continue;
+      }
+      byte[] key = new byte[overlay.config().idLength()];
+      random.nextBytes(key);
+      byte[] value = new byte[16];
+      random.nextBytes(value);
+      Published p = new Published(Bytes.of(key), Bytes.of(value));
+      overlay.node(from).publish(p.key, CONTENT_TYPE, SUB_TYPE, p.value, lifetimeSeconds)
+          .whenComplete((r, e) -> {
+            if (e == null) {
+              objects.add(p);
+            } else {
+              publishFailures++;
+            }
+          });
+    }
+  }
+
+  /** Starts issuing lookups now (Poisson arrivals). */
+  public void start() {
+    if (lookupsPerSecond <= 0 || issuing) {
+      return;
+    }
+    issuing = true;
+    scheduleNext();
+  }
+
+  /** Stops issuing new lookups; the ones in flight may still complete. */
+  public void stop() {
+    issuing = false;
+  }
+
+  /** Judges every lookup still in flight as failed; call when the run is over. */
+  public void finish() {
+    issuing = false;
+    failed += pending.size();
+    if (!pending.isEmpty()) {
+      failureReasons.merge("unfinished at the end (issuing node crashed or left?)",
+          (long) pending.size(), Long::sum);
+    }
+    pending.clear();
+  }
+
+  private void scheduleNext() {
+    double u = 1 - random.nextDouble();
+    long gap = Math.round(-Math.log(u) * 1000 / lookupsPerSecond);
+    overlay.simulator().schedule(gap, () -> {
+      if (!issuing) {
+        return;
+      }
+      issueOne();
+      scheduleNext();
+    });
+  }
+
+  private void issueOne() {
+    int from = randomJoinedNode();
+    if (from < 0) {
+      return; // nobody to ask: not a lookup
+    }
+    long id = ++nextLookup;
+    issued++;
+    pending.add(id);
+    Node node = overlay.node(from);
+    if (!objects.isEmpty() && random.nextDouble() < objectFraction) {
+      Published p = objects.get(random.nextInt(objects.size()));
+      node.lookup(p.key, CONTENT_TYPE, SUB_TYPE).whenComplete((r, e) -> {
+        if (!pending.remove(id)) {
+          return;
+        }
+        if (e != null) {
+          fail(e);
+        } else if (holds(r, p.value)) {
+          succeed(r.route());
+        } else {
+          wrong++;
+        }
+      });
+    } else {
+      byte[] k = new byte[overlay.config().idLength()];
+      random.nextBytes(k);
+      Bytes key = Bytes.of(k);
+      int ownerAtIssue = overlay.owner(key);
+      Bytes ownerIdAtIssue = ownerAtIssue < 0 ? null : overlay.id(ownerAtIssue);
+      node.lookupPeer(key, 1).whenComplete((r, e) -> {
+        if (!pending.remove(id)) {
+          return;
+        }
+        if (e != null) {
+          fail(e);
+          return;
+        }
+        Bytes responder = r.peers().isEmpty() ? null : r.peers().get(0).id();
+        int ownerNow = overlay.owner(key);
+        boolean right = responder != null && (responder.equals(ownerIdAtIssue)
+            || (ownerNow >= 0 && responder.equals(overlay.id(ownerNow))));
+        if (right) {
+          succeed(r.route());
+        } else {
+          wrong++;
+        }
+      });
+    }
+  }
+
+  private void fail(Throwable e) {
+    failed++;
+    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+        ? e.getCause() : e;
+    failureReasons.merge(String.valueOf(cause.getMessage()).replaceAll("[0-9]+", "#"), 1L,
+        Long::sum);
+  }
+
+  /** Why lookups failed: messages (digits replaced by #) and counts; unfinished ones excluded. */
+  public java.util.SortedMap<String, Long> failureReasons() {
+    return java.util.Collections.unmodifiableSortedMap(failureReasons);
+  }
+
+  private static boolean holds(Results.ObjectLookup r, Bytes value) {
+    for (ResourceObject o : r.objects()) {
+      if (value.equals(o.value())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void succeed(Results.Route route) {
+    succeeded++;
+    if (latencyCount == latencies.length) {
+      latencies = Arrays.copyOf(latencies, latencyCount * 2);
+    }
+    latencies[latencyCount++] = route.millis();
+    hopSum += route.hops();
+  }
+
+  /** A random node that is online and has joined, or -1 if none is found. */
+  int randomJoinedNode() {
+    int n = overlay.size();
+    if (n == 0 || overlay.liveIds().isEmpty()) {
+      return -1;
+    }
+    for (int tries = 0; tries < 256; tries++) {
+      int i = random.nextInt(n);
+      if (overlay.online(i) && overlay.liveIds().contains(overlay.id(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  public long issued() {
+    return issued;
+  }
+
+  public long succeeded() {
+    return succeeded;
+  }
+
+  public long wrong() {
+    return wrong;
+  }
+
+  public long failed() {
+    return failed;
+  }
+
+  public long inFlight() {
+    return pending.size();
+  }
+
+  public int objectsPublished() {
+    return objects.size();
+  }
+
+  public long publishFailures() {
+    return publishFailures;
+  }
+
+  /** Mean hops of succeeded lookups (0 if none). */
+  public double meanHops() {
+    return latencyCount == 0 ? 0 : (double) hopSum / latencyCount;
+  }
+
+  /** The {@code q} quantile (0..1, nearest rank) of succeeded lookups' latency, 0 if none. */
+  public long latencyQuantile(double q) {
+    if (latencyCount == 0) {
+      return 0;
+    }
+    long[] sorted = Arrays.copyOf(latencies, latencyCount);
+    Arrays.sort(sorted);
+    int rank = (int) Math.ceil(q * latencyCount);
+    return sorted[Math.max(0, Math.min(latencyCount - 1, rank - 1))];
+  }
+}
