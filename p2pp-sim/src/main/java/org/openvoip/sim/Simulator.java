@@ -1,5 +1,6 @@
 package org.openvoip.sim;
 
+import java.util.ArrayDeque;
 import java.util.PriorityQueue;
 import org.openvoip.p2pp.env.Env;
 
@@ -7,8 +8,18 @@ import org.openvoip.p2pp.env.Env;
  * A discrete-event scheduler on virtual time (milliseconds). Events at the same time run in the
  * order they were scheduled, so a run depends only on its inputs and seeds: same seed, same run.
  * Single-threaded: everything it runs, runs on the caller's thread.
+ *
+ * <p>A calendar queue: one FIFO bucket per millisecond for the next {@value #HORIZON} ms (the
+ * retransmission, hop and maintenance timers of a P2PP node nearly all fall there), and a
+ * priority queue beyond. Scheduling and running an event are O(1) for the buckets, and a
+ * cancelled timer costs nothing until its time comes, instead of deepening a heap. An event from
+ * the far queue moves into its bucket before any event can be scheduled into that bucket
+ * directly, so FIFO order within a millisecond is the order of scheduling.
  */
 public final class Simulator {
+  /** Milliseconds covered by buckets; a power of two. */
+  static final int HORIZON = 1 << 15;
+
   private static final class Event implements Comparable<Event>, Env.Timer {
     final long time;
     final long seq;
@@ -32,10 +43,14 @@ public final class Simulator {
     }
   }
 
-  private final PriorityQueue<Event> queue = new PriorityQueue<>();
+  @SuppressWarnings("unchecked")
+  private final ArrayDeque<Event>[] buckets = new ArrayDeque[HORIZON];
+  private final PriorityQueue<Event> far = new PriorityQueue<>();
   private long now;
   private long seq;
   private long executed;
+  /** Events in buckets (cancelled ones included). */
+  private long near;
 
   /** Virtual time in milliseconds since the start of the run. */
   public long now() {
@@ -50,18 +65,56 @@ public final class Simulator {
   /** Runs {@code task} {@code delay} ms from now (at least 0). */
   public Env.Timer schedule(long delay, Runnable task) {
     Event e = new Event(now + Math.max(0, delay), seq++, task);
-    queue.add(e);
+    if (e.time - now < HORIZON) {
+      bucketFor(e.time).addLast(e);
+      near++;
+    } else {
+      far.add(e);
+    }
     return e;
+  }
+
+  private ArrayDeque<Event> bucketFor(long time) {
+    int i = (int) (time & (HORIZON - 1));
+    ArrayDeque<Event> b = buckets[i];
+    if (b == null) {
+      b = new ArrayDeque<>(4);
+      buckets[i] = b;
+    }
+    return b;
+  }
+
+  /** Moves far events that now fall within the horizon into their buckets, in order. */
+  private void pullFar() {
+    while (!far.isEmpty() && far.peek().time - now < HORIZON) {
+      Event e = far.poll();
+      bucketFor(e.time).addLast(e);
+      near++;
+    }
   }
 
   /** Runs events up to and including time {@code until}, then sets the clock to it. */
   public void runUntil(long until) {
-    while (!queue.isEmpty() && queue.peek().time <= until) {
-      Event e = queue.poll();
-      now = e.time;
-      if (!e.cancelled) {
-        executed++;
-        e.task.run();
+    while (now <= until) {
+      pullFar();
+      ArrayDeque<Event> b = buckets[(int) (now & (HORIZON - 1))];
+      Event e;
+      while (b != null && (e = b.pollFirst()) != null) {
+        near--;
+        if (!e.cancelled) {
+          executed++;
+          e.task.run();
+        }
+      }
+      if (now == until) {
+        break;
+      }
+      if (near == 0) {
+        // Nothing within the horizon: jump to the next far event (or the end).
+        long next = far.isEmpty() ? until : Math.min(until, far.peek().time);
+        now = Math.max(now + 1, next);
+      } else {
+        now++;
       }
     }
     now = Math.max(now, until);

@@ -62,6 +62,9 @@ final class Engine {
   private static final int FORWARD_ATTEMPTS = 3;
   private static final int OBJECTS_PER_MESSAGE = 32;
   private static final int BOOTSTRAP_PEERS = 8;
+  /** Next hops a lookup starts with beyond its parallelism, and refills from when stuck. */
+  private static final int SPARE_HOPS = 5;
+  private static final int REFILL = 16;
 
   final NodeConfig config;
   final OverlayConfig oc;
@@ -80,8 +83,6 @@ final class Engine {
   private Env.Timer replicationTimer;
   private long replicationDue = Long.MAX_VALUE;
   private final Set<Env.Timer> timers = new LinkedHashSet<>();
-  /** Peers that asked this bootstrap server for peers recently, newest last. */
-  private final LinkedHashMap<Bytes, PeerRef> bootstrapped = new LinkedHashMap<>();
 
   Engine(NodeConfig config, Env env, Consumer<State> stateListener) {
     this.config = config;
@@ -529,6 +530,17 @@ final class Engine {
         new TransactionLayer.ResponseListener() {
           @Override
           public void onResponse(Message response, Endpoint from) {
+            if (response.header().responseCode() == ResponseCode.OVERLOADED
+                && attempt + 1 < FORWARD_ATTEMPTS) {
+              counters.increment("routing.next-hop-not-in-overlay");
+              overlay.peerLeft(next.id());
+              List<PeerRef> others = overlay.nextHops(key, NEXT_HOPS_IN_REDIRECT);
+              others.removeIf(p -> p.id().equals(next.id()) || p.id().equals(h.sourceId()));
+              if (!others.isEmpty()) {
+                forward(in, key, others, attempt + 1);
+                return;
+              }
+            }
             transactions.relay(in, response);
           }
 
@@ -740,15 +752,12 @@ final class Engine {
     List<WireObject> out = new ArrayList<>();
     out.add(selfInfo);
     out.add(asker);
+    // Only peers of the overlay: a node that merely asked may never finish joining.
     Set<Bytes> listed = new java.util.HashSet<>();
     List<PeerRef> candidates = new ArrayList<>();
     candidates.add(self);
     candidates.addAll(overlay.neighborTable());
     candidates.addAll(overlay.routingTable());
-    List<PeerRef> recent = new ArrayList<>(bootstrapped.values());
-    for (int i = recent.size() - 1; i >= 0; i--) {
-      candidates.add(recent.get(i));
-    }
     Bytes askerId = asker.id();
     for (PeerRef p : candidates) {
       if (listed.size() < BOOTSTRAP_PEERS && !p.id().equals(askerId) && listed.add(p.id())) {
@@ -758,14 +767,6 @@ final class Engine {
     out.add(oc.p2pOptions(overlay.p2pAlgorithm()));
     transactions.respond(in, ResponseCode.OK, out);
     counters.increment("bootstrap.answered");
-    PeerRef p = PeerRef.from(asker);
-    if (p != null && p.id().length() == oc.idLength()) {
-      bootstrapped.remove(p.id());
-      bootstrapped.put(p.id(), p);
-      if (bootstrapped.size() > 64) {
-        bootstrapped.remove(bootstrapped.keySet().iterator().next());
-      }
-    }
   }
 
   private void onIndication(Incoming in) {
@@ -908,6 +909,12 @@ final class Engine {
    */
   void route(Method method, Bytes key, List<WireObject> objects, boolean recursive,
       List<PeerRef> start, RouteCallback done) {
+    route(method, key, objects, recursive, start, oc.parallelism(), done);
+  }
+
+  /** As above, with {@code parallelism} lookup paths when routing iteratively. */
+  void route(Method method, Bytes key, List<WireObject> objects, boolean recursive,
+      List<PeerRef> start, int parallelism, RouteCallback done) {
     long began = env.now();
     if (start == null && state == State.JOINED && overlay.isResponsible(key)) {
       Message local = request(method, false, objects);
@@ -917,7 +924,7 @@ final class Engine {
       done.onResponse(new Message(rh, a.objects()), new Results.Route(self, 0, 0));
       return;
     }
-    List<PeerRef> first = start != null ? start : overlay.nextHops(key, oc.parallelism() + 2);
+    List<PeerRef> first = start != null ? start : overlay.nextHops(key, parallelism + SPARE_HOPS);
     if (first.isEmpty()) {
       if (state == State.JOINED) {
         Message local = request(method, false, objects);
@@ -934,7 +941,7 @@ final class Engine {
       // hop that finds itself in the log has found a loop.
       sendRecursive(method, key, withRouteLogFlag(objects), first, 0, began, done);
     } else {
-      new Lookup(method, key, objects, first, began, done).start();
+      new Lookup(method, key, objects, first, began, parallelism, done).start();
     }
   }
 
@@ -992,12 +999,15 @@ final class Engine {
     final List<PeerRef> candidates = new ArrayList<>();
     final Set<Bytes> asked = new java.util.HashSet<>();
     final List<Path> paths = new ArrayList<>();
+    final int parallelism;
     int inFlight;
+    int refills;
     boolean finished;
     Env.Timer deadline;
 
     Lookup(Method method, Bytes key, List<WireObject> objects, List<PeerRef> start, long began,
-        RouteCallback done) {
+        int parallelism, RouteCallback done) {
+      this.parallelism = parallelism;
       this.method = method;
       this.key = key;
       this.objects = objects;
@@ -1104,7 +1114,7 @@ final class Engine {
     void start() {
       deadline = schedule(oc.lookupTimeoutMillis(), () -> finishFailed(ResponseCode.TIMEOUT,
           "lookup timed out after " + oc.lookupTimeoutMillis() + " ms"));
-      int n = Math.max(1, Math.min(oc.parallelism(), candidates.size()));
+      int n = Math.max(1, Math.min(parallelism, candidates.size()));
       for (int i = 0; i < n; i++) {
         paths.add(new Path(i == 0));
       }
@@ -1168,6 +1178,9 @@ final class Engine {
         }
       } else {
         counters.increment("lookup.hop-refused-" + code);
+        if (code == ResponseCode.OVERLOADED) {
+          candidates.removeIf(p -> p.id().equals(from.id()));
+        }
       }
       if (path.waitingOn == from) {
         path.stopTimer();
@@ -1194,6 +1207,21 @@ final class Engine {
         if (p.waitingOn != null) {
           return;
         }
+      }
+      // Before giving up, ask our own tables again: failures seen on the way have changed them.
+      boolean more = false;
+      for (PeerRef p : overlay.nextHops(key, REFILL)) {
+        if (!asked.contains(p.id())) {
+          addCandidate(p);
+          more = true;
+        }
+      }
+      if (more && refills++ < 2) {
+        counters.increment("lookup.refilled");
+        for (Path p : paths) {
+          p.advance();
+        }
+        return;
       }
       finishFailed(ResponseCode.TIMEOUT, "no peer on the way answered (asked " + asked.size()
           + ")");
@@ -1292,7 +1320,7 @@ final class Engine {
     @Override
     public void lookupPeers(Bytes key, int count, Consumer<List<PeerRef>> done) {
       route(Method.LOOKUP_PEER, key, List.of(new PLookup(Math.min(63, count), false, false, key,
-          null)), false, null, new RouteCallback() {
+          null)), false, null, 1, new RouteCallback() {
             @Override
             public void onResponse(Message response, Results.Route route) {
               if (response.header().responseCode() != ResponseCode.OK) {

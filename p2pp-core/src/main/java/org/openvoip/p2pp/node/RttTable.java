@@ -9,7 +9,7 @@ import org.openvoip.p2pp.env.Endpoint;
  * Remembers the most recently measured peers only.
  */
 final class RttTable {
-  private static final int CAPACITY = 256;
+  private static final int CAPACITY = 64;
 
   private static final class Estimate {
     double srtt;

@@ -14,6 +14,8 @@ public final class Bytes implements Comparable<Bytes> {
   public static final Bytes EMPTY = new Bytes(new byte[0]);
 
   private final byte[] data;
+  /** Cached content hash; 0 until computed (IDs are hashed over and over as map keys). */
+  private int hash;
 
   private Bytes(byte[] data) {
     this.data = data;
@@ -93,7 +95,12 @@ public final class Bytes implements Comparable<Bytes> {
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(data);
+    int h = hash;
+    if (h == 0) {
+      h = Arrays.hashCode(data);
+      hash = h;
+    }
+    return h;
   }
 
   @Override

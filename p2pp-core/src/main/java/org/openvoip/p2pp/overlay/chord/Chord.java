@@ -58,6 +58,9 @@ final class Chord implements Overlay {
   private final Map<PeerRef, Long> gone = new java.util.HashMap<>();
   private boolean running;
   private boolean fixing;
+  private boolean stabilizeSoonPending;
+  /** Neighbour tables of fingers asked during the current fix-fingers round. */
+  private final Map<Bytes, List<PeerRef>> roundTables = new java.util.HashMap<>();
 
   Chord(OverlayContext ctx) {
     this.ctx = ctx;
@@ -189,6 +192,7 @@ final class Chord implements Overlay {
     every(kat, this::checkPredecessor);
     every(rmt, this::fixFingers);
     if (admitting != null) {
+      stabilizeSoon();
       ctx.schedule(1 + ctx.random().nextInt(1000), this::fixFingers);
     }
   }
@@ -287,7 +291,11 @@ final class Chord implements Overlay {
       return;
     }
     boolean wasSuccessorOrPredecessor = inNeighborhood(d);
+    Bytes firstBefore = table.isEmpty() ? null : table.firstKey();
     table.put(d, p);
+    if (!d.equals(firstBefore) && d.equals(table.firstKey())) {
+      stabilizeSoon(); // a new first successor: notify it now, not at the next period
+    }
     boolean changed = inNeighborhood(d);
     prune(d);
     Map.Entry<Bytes, PeerRef> higher = table.higherEntry(d);
@@ -300,10 +308,7 @@ final class Chord implements Overlay {
       prune(k);
     }
     if (table.size() >= 3) {
-      Bytes third = table.descendingKeySet().stream().skip(2).findFirst().orElse(null);
-      if (third != null) {
-        prune(third);
-      }
+      prune(table.lowerKey(table.lowerKey(table.lastKey())));
     }
     if (changed || wasSuccessorOrPredecessor) {
       ctx.responsibilityChanged();
@@ -337,10 +342,13 @@ final class Chord implements Overlay {
     if (!table.containsKey(d)) {
       return false;
     }
-    if (table.headMap(d, false).size() < successorsWanted) {
+    Bytes lastSuccessor = nthKey(successorsWanted - 1);
+    if (lastSuccessor == null || d.compareTo(lastSuccessor) <= 0) {
       return true;
     }
-    return table.tailMap(d, false).size() < 2;
+    Bytes last = table.lastKey();
+    Bytes secondLast = table.lowerKey(last);
+    return d.compareTo(secondLast == null ? last : secondLast) >= 0;
   }
 
   /** Drops the entry at distance d unless it is a successor, a predecessor or a finger. */
@@ -382,6 +390,18 @@ final class Chord implements Overlay {
       }
     }
     return out;
+  }
+
+  /** Runs stabilize within half a second, once, unless one is already due that soon. */
+  private void stabilizeSoon() {
+    if (!running || stabilizeSoonPending) {
+      return;
+    }
+    stabilizeSoonPending = true;
+    ctx.schedule(100 + ctx.random().nextInt(400), () -> {
+      stabilizeSoonPending = false;
+      stabilize();
+    });
   }
 
   /** Stabilize: ask the successor for its neighbours, push ours (the request is the notify). */
@@ -494,8 +514,22 @@ final class Chord implements Overlay {
   private void fixNext(List<Bytes> targets, int i) {
     if (!running || i >= targets.size()) {
       fixing = false;
+      roundTables.clear();
       return;
     }
+    Bytes start = targets.get(i);
+    Map.Entry<Bytes, PeerRef> finger = table.ceilingEntry(dist(start));
+    if (finger == null || inNeighborhood(finger.getKey())
+        && dist(finger.getValue().id()).compareTo(dist(start)) < 0) {
+      lookUpFinger(targets, i);
+      return;
+    }
+    verifyFinger(start, finger.getValue(), 0, () -> fixNext(targets, i + 1));
+  }
+
+  /** The slow way: a LookupPeer for n + 2^i through the overlay. */
+  private void lookUpFinger(List<Bytes> targets, int i) {
+    ctx.counters().increment("chord.finger-lookups");
     ctx.lookupPeers(targets.get(i), 1, peers -> {
       for (PeerRef p : peers) {
         hearsOf(p);
@@ -503,6 +537,67 @@ final class Chord implements Overlay {
       }
       fixNext(targets, i + 1);
     });
+  }
+
+  /**
+   * The true successor of {@code start} lies between start and our finger {@code f}: if f's
+   * predecessor is at or after start, it is nearer; walk back (at most three steps). One
+   * ExchangeTable per finger usually settles it, and each finger's table is asked once a round.
+   */
+  private void verifyFinger(Bytes start, PeerRef f, int step, Runnable next) {
+    List<PeerRef> known = roundTables.get(f.id());
+    if (known != null) {
+      walkBack(start, f, known, step, next);
+      return;
+    }
+    ctx.counters().increment("chord.finger-checks");
+    ctx.request(f, Method.EXCHANGE_TABLE,
+        List.of(new RequestOptions(false, false, true, false, false, false, false)),
+        new OverlayContext.Reply() {
+          @Override
+          public void onResponse(Message response) {
+            NeighborTable nt = response.first(NeighborTable.class);
+            List<PeerRef> theirs = new ArrayList<>();
+            if (nt != null) {
+              for (PeerInfo i : nt.entries()) {
+                PeerRef p = PeerRef.from(i);
+                if (p != null && p.id().length() == selfId.length()) {
+                  theirs.add(p);
+                }
+              }
+            }
+            roundTables.put(f.id(), theirs);
+            walkBack(start, f, theirs, step, next);
+          }
+
+          @Override
+          public void onFailure(int code, String reason) {
+            next.run(); // the engine has forgotten f; the next round looks the finger up
+          }
+        });
+  }
+
+  private void walkBack(Bytes start, PeerRef f, List<PeerRef> theirs, int step, Runnable next) {
+    Bytes toF = Ring.clockwise(start, f.id());
+    PeerRef best = null;
+    Bytes bestD = null;
+    for (PeerRef p : theirs) {
+      Bytes d = Ring.clockwise(start, p.id());
+      if (d.compareTo(toF) < 0 && (bestD == null || d.compareTo(bestD) < 0)) {
+        best = p;
+        bestD = d;
+      }
+    }
+    if (best == null || best.id().equals(selfId)) {
+      next.run();
+      return;
+    }
+    hearsOf(best);
+    if (step < 2) {
+      verifyFinger(start, best, step + 1, next);
+    } else {
+      next.run();
+    }
   }
 
   // ----------------------------------------------------------------------------------- views
