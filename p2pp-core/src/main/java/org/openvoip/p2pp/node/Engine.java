@@ -420,10 +420,27 @@ final class Engine {
       refuse(in, ResponseCode.TTL_EXCEEDED, "TTL exceeded");
       return;
     }
+    routeOrAnswer(in, key, true);
+  }
+
+  /**
+   * Answers a routed request if this node is responsible; otherwise redirects or forwards it.
+   * When the key would be ours if the peer before us were gone, and that peer has not been heard
+   * from lately, it is probed first ({@code mayProbe}) and the request handled after the probe.
+   */
+  private void routeOrAnswer(Incoming in, Bytes key, boolean mayProbe) {
+    Message m = in.message();
+    Header h = m.header();
     if (overlay.isResponsible(key)) {
       Answer a = answerRouted(m, key);
       transactions.respond(in, a.code(), a.objects());
       return;
+    }
+    PeerRef suspect = mayProbe ? overlay.responsibleIfGone(key) : null;
+    if (suspect != null && !suspect.id().equals(h.sourceId())) {
+      if (probe(suspect, () -> routeOrAnswer(in, key, false))) {
+        return;
+      }
     }
     List<PeerRef> hops = overlay.nextHops(key, NEXT_HOPS_IN_REDIRECT);
     if (hops.isEmpty()) {
@@ -452,6 +469,61 @@ final class Engine {
       objs.addAll(infos(hops));
       transactions.respond(in, ResponseCode.NEXT_HOP, objs);
     }
+  }
+
+  /** A liveness probe in flight, and what waits for it. */
+  private final Map<Bytes, List<Runnable>> probing = new java.util.HashMap<>();
+  /** When each recently probed peer last answered a probe. */
+  private final Map<Bytes, Long> probedAlive = new java.util.HashMap<>();
+
+  /**
+   * Probes {@code peer} with a KeepAlive that gives up after max(3 T0, 3 RTO), unless it answered
+   * a probe in the last 4 T0; {@code then} runs when the probe ends (the engine
+   * has forgotten the peer if it did not answer). Returns false if no probe is needed.
+   */
+  private boolean probe(PeerRef peer, Runnable then) {
+    Long alive = probedAlive.get(peer.id());
+    if (alive != null && env.now() - alive < 4 * oc.transactions().t0Millis()) {
+      return false;
+    }
+    List<Runnable> waiting = probing.get(peer.id());
+    if (waiting != null) {
+      waiting.add(then);
+      return true;
+    }
+    waiting = new ArrayList<>();
+    waiting.add(then);
+    probing.put(peer.id(), waiting);
+    counters.increment("routing.probes");
+    Message req = request(Method.KEEP_ALIVE, false,
+        List.of(new Expires(Math.max(1, oc.keepAliveMillis() / 1000))));
+    long giveUp = Math.min(oc.transactions().t2Millis(),
+        Math.max(3 * oc.transactions().t0Millis(), 3 * rtt.timeout(peer.endpoint())));
+    transactions.sendRequest(req, Transport.UDP, peer.endpoint(), giveUp,
+        new TransactionLayer.ResponseListener() {
+          @Override
+          public void onResponse(Message response, Endpoint from) {
+            if (probedAlive.size() > 64) {
+              probedAlive.clear();
+            }
+            probedAlive.put(peer.id(), env.now());
+            done();
+          }
+
+          @Override
+          public void onFailure(int code, String reason) {
+            counters.increment("routing.probes-unanswered");
+            overlay.peerFailed(peer.id());
+            done();
+          }
+
+          private void done() {
+            for (Runnable r : probing.remove(peer.id())) {
+              r.run();
+            }
+          }
+        });
+    return true;
   }
 
   private void refuse(Incoming in, int code, String reason) {

@@ -44,6 +44,16 @@ public interface Overlay {
   List<PeerRef> closestPeers(Bytes key, int count);
 
   /**
+   * The peer whose failure would make this node responsible for {@code key} (Chord: the
+   * predecessor, when the key is in its range), or null. A request for such a key that reaches
+   * this node usually means the asker could not reach that peer, so the engine probes it at once
+   * rather than redirect to a peer that may be dead.
+   */
+  default PeerRef responsibleIfGone(Bytes key) {
+    return null;
+  }
+
+  /**
    * The peers that hold copies of objects whose responsible node is this node, at most
    * {@code count}, never this node.
    */

@@ -89,6 +89,19 @@ final class Chord implements Overlay {
   }
 
   @Override
+  public PeerRef responsibleIfGone(Bytes key) {
+    if (table.size() < 2 || isResponsible(key)) {
+      return null;
+    }
+    Bytes dk = dist(key);
+    Bytes last = table.lastKey();
+    Bytes secondLast = table.lowerKey(last);
+    // key in (second predecessor, predecessor]: ours if the predecessor is gone
+    return dk.compareTo(secondLast) > 0 && dk.compareTo(last) <= 0
+        ? table.get(last) : null;
+  }
+
+  @Override
   public List<PeerRef> nextHops(Bytes key, int max) {
     List<PeerRef> out = new ArrayList<>(max);
     if (table.isEmpty() || max <= 0) {
@@ -105,12 +118,19 @@ final class Chord implements Overlay {
       }
       return out;
     }
-    // Closest preceding nodes first: the largest distances not beyond the key.
+    // Closest preceding nodes first: the largest distances not beyond the key. The last slot
+    // goes to the first known peer after the key: if the peers before the key are dead, it is
+    // the one that takes the key over (and probes its predecessor when asked).
+    Map.Entry<Bytes, PeerRef> after = table.ceilingEntry(dk);
+    int preceding = after != null && max > 1 ? max - 1 : max;
     for (PeerRef p : table.headMap(dk, true).descendingMap().values()) {
-      if (out.size() == max) {
+      if (out.size() == preceding) {
         break;
       }
       out.add(p);
+    }
+    if (after != null && out.size() < max && !out.contains(after.getValue())) {
+      out.add(after.getValue());
     }
     return out;
   }
@@ -449,6 +469,9 @@ final class Chord implements Overlay {
     List<PeerRef> refs = new ArrayList<>();
     Bytes dSucc = dist(succ.id());
     Bytes farthest = dSucc;
+    // Only the successor's successors bound what it vouches for: those lie between it and us.
+    // Its predecessor (us, or a peer before us it has not replaced yet) does not.
+    Bytes succToUs = Ring.clockwise(succ.id(), selfId);
     for (PeerInfo i : theirs) {
       PeerRef p = PeerRef.from(i);
       if (p == null || p.id().length() != selfId.length()) {
@@ -456,9 +479,9 @@ final class Chord implements Overlay {
       }
       refs.add(p);
       listed.add(p.id());
-      if (!p.id().equals(selfId)) {
+      if (!p.id().equals(selfId) && Ring.clockwise(succ.id(), p.id()).compareTo(succToUs) < 0) {
         Bytes d = dist(p.id());
-        if (d.compareTo(farthest) > 0 && d.compareTo(table.lastKey()) < 0) {
+        if (d.compareTo(farthest) > 0) {
           farthest = d;
         }
       }
