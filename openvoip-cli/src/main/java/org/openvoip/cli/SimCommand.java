@@ -18,11 +18,9 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "sim",
-    description = {
-      "Simulate an overlay of real P2PP nodes on a virtual network, with churn and a lookup",
-      "workload judged against ground truth. Same seed, same run. Progress goes to stderr,",
-      "the summary to stdout (with --json, its last line is one JSON object)."
-    })
+    description = "Simulate an overlay of real P2PP nodes on a virtual network, with churn and"
+        + " a lookup workload judged against ground truth. Same seed, same run. Progress goes"
+        + " to stderr, the summary to stdout (with --json, its last line is one JSON object).")
 final class SimCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -74,7 +72,7 @@ final class SimCommand implements Callable<Integer> {
 
   @Option(names = "--join-time", converter = Durations.Converter.class, paramLabel = "DURATION",
       description = "Virtual time over which the nodes join at a steady rate (default: 50 ms per"
-      + " node, at least 10s). Chord joins fail more often the more of them overlap.")
+      + " node, at least 10s).")
   Long joinMillis;
 
   @Option(names = "--stabilization", converter = Durations.Converter.class,

@@ -60,21 +60,20 @@ public final class Ring {
       v[i] = (byte) s;
       carry = s >>> 8;
     }
-    return Bytes.of(v);
+    return Bytes.ownerOf(v);
   }
 
   /** The clockwise distance from {@code a} to {@code b}, (b - a) mod 2^m, as an unsigned ID. */
   public static Bytes clockwise(Bytes a, Bytes b) {
-    byte[] x = a.toByteArray();
-    byte[] y = b.toByteArray();
-    byte[] d = new byte[x.length];
+    int n = a.length();
+    byte[] d = new byte[n];
     int borrow = 0;
-    for (int i = x.length - 1; i >= 0; i--) {
-      int s = (y[i] & 0xFF) - (x[i] & 0xFF) - borrow;
+    for (int i = n - 1; i >= 0; i--) {
+      int s = (b.get(i) & 0xFF) - (a.get(i) & 0xFF) - borrow;
       borrow = s < 0 ? 1 : 0;
       d[i] = (byte) s;
     }
-    return Bytes.of(d);
+    return Bytes.ownerOf(d);
   }
 
   /** The XOR of two IDs (Kademlia's metric). */
@@ -83,6 +82,6 @@ public final class Ring {
     for (int i = 0; i < d.length; i++) {
       d[i] = (byte) (a.get(i) ^ b.get(i));
     }
-    return Bytes.of(d);
+    return Bytes.ownerOf(d);
   }
 }

@@ -31,6 +31,14 @@ public final class Bytes implements Comparable<Bytes> {
     return len == 0 ? EMPTY : new Bytes(Arrays.copyOfRange(data, off, off + len));
   }
 
+  /**
+   * Takes ownership of {@code data} without copying: for code that builds a fresh array and
+   * never touches it again (ID arithmetic). Anything else should use {@link #of}.
+   */
+  public static Bytes ownerOf(byte[] data) {
+    return wrap(data);
+  }
+
   /** Takes ownership of {@code data}; the caller must not modify it afterwards. */
   static Bytes wrap(byte[] data) {
     return data.length == 0 ? EMPTY : new Bytes(data);

@@ -48,7 +48,26 @@ final class Chord implements Overlay {
   private final OverlayContext ctx;
   private final Bytes selfId;
   private final int successorsWanted;
-  private final TreeMap<Bytes, PeerRef> table = new TreeMap<>();
+  private final TreeMap<Bytes, PeerRef> table = new TreeMap<>() {
+    // Keeps byId in step with the table, whichever way an entry goes.
+    @Override
+    public PeerRef put(Bytes key, PeerRef value) {
+      PeerRef old = super.put(key, value);
+      byId.put(value.id(), value);
+      return old;
+    }
+
+    @Override
+    public PeerRef remove(Object key) {
+      PeerRef old = super.remove(key);
+      if (old != null) {
+        byId.remove(old.id());
+      }
+      return old;
+    }
+  };
+  /** The table's peers by ID, for the check every received message makes. */
+  private final Map<Bytes, PeerRef> byId = new java.util.HashMap<>();
   /**
    * Peers found dead (a request failed, a Leave, or the successor no longer lists them), with
    * when: second-hand news of them is ignored for a while, or neighbours that have not noticed
@@ -302,6 +321,10 @@ final class Chord implements Overlay {
 
   /** Adds a live peer if it is a successor, one of the two predecessors, or a finger. */
   void learn(PeerRef p) {
+    PeerRef known = byId.get(p.id());
+    if (known != null && known.endpoint().equals(p.endpoint())) {
+      return; // the common case: a peer we already hold, heard from again
+    }
     if (p.id().equals(selfId) || p.id().length() != selfId.length()) {
       return;
     }
@@ -492,6 +515,7 @@ final class Chord implements Overlay {
       Map.Entry<Bytes, PeerRef> e = it.next();
       if (!listed.contains(e.getValue().id())) {
         markGone(e.getValue());
+        byId.remove(e.getValue().id());
         it.remove();
         removed = true;
       }
