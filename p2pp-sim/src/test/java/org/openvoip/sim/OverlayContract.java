@@ -159,16 +159,31 @@ abstract class OverlayContract {
     }
     o.run(5000 + c.replicationMillis());
     // For a few objects, crash the owner and the next r-2 replica holders (r-1 in all) at once.
+    List<Integer> crashed = new ArrayList<>();
     for (int k = 0; k < 5; k++) {
       Bytes key = keys.get(k);
       CompletableFuture<Results.PeerLookup> q = o.node(o.owner(key)).lookupPeer(key, c.replicas());
       o.run(2000);
       List<PeerRef> holders = q.join().peers();
       for (int h = 0; h < c.replicas() - 1 && h < holders.size(); h++) {
-        o.crash(indexOf(o, holders.get(h).id()));
+        int victim = indexOf(o, holders.get(h).id());
+        o.crash(victim);
+        crashed.add(victim);
       }
       o.run(3 * c.neighborMaintenanceMillis() + c.keepAliveMillis() + c.replicationMillis()
           + 2 * c.transactions().t2Millis());
+    }
+    assertAllRetrievable(o, r, keys);
+    // The crashed peers come back with their IDs, all at once: each object goes back to its
+    // owner, even when a holder hands it to a restarted peer that is not the owner yet.
+    for (int victim : crashed) {
+      o.restart(victim);
+    }
+    o.run(3 * c.neighborMaintenanceMillis() + 2 * c.replicationMillis());
+    for (Bytes key : keys) {
+      int owner = o.owner(key);
+      assertThat(o.node(owner).holdsNow(key, CONTENT, 0))
+          .as("the owner %s of %s holds it after the restarts", o.id(owner), key).isTrue();
     }
     assertAllRetrievable(o, r, keys);
   }

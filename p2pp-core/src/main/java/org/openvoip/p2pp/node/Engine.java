@@ -691,9 +691,21 @@ final class Engine {
   }
 
   private Answer storeCopies(Message m) {
+    boolean handedOver = m.header().method() == Method.TRANSFER;
+    int kept = keepCopies(m.all(ResourceObject.class), handedOver);
+    counters.add("storage.copies-received", kept);
+    return new Answer(ResponseCode.OK, withSelf(List.of()));
+  }
+
+  /**
+   * Stores copies from another peer. Objects handed over (Transfer, Leave) become this node's
+   * to place: the next replication pass replicates them if this node is responsible, or passes
+   * them on to the peer that is (the sender's view of responsibility may be out of date).
+   */
+  private int keepCopies(List<ResourceObject> objects, boolean handedOver) {
     long now = env.now();
     int kept = 0;
-    for (ResourceObject o : m.all(ResourceObject.class)) {
+    for (ResourceObject o : objects) {
       if (o.resourceId().id().length() != oc.idLength()) {
         counters.increment("storage.refused-bad-resource-id");
         continue;
@@ -701,12 +713,17 @@ final class Engine {
       if (storage.merge(o, now) != null) {
         kept++;
       }
+      if (handedOver) {
+        Storage.Stored s = storage.get(Storage.Key.of(o));
+        if (s != null) {
+          s.primary = true;
+        }
+      }
     }
-    counters.add("storage.copies-received", kept);
-    if (m.header().method() == Method.TRANSFER) {
+    if (handedOver) {
       replicationSoon();
     }
-    return new Answer(ResponseCode.OK, withSelf(List.of()));
+    return kept;
   }
 
   /** Answers a routed request this node is responsible for (or the best it can do). */
@@ -854,15 +871,7 @@ final class Engine {
     }
     counters.increment("overlay.leaves-received");
     overlay.peerLeft(p.id());
-    long now = env.now();
-    int kept = 0;
-    for (ResourceObject o : m.all(ResourceObject.class)) {
-      if (o.resourceId().id().length() == oc.idLength() && storage.merge(o, now) != null) {
-        kept++;
-      }
-    }
-    counters.add("storage.copies-received", kept);
-    replicationSoon();
+    counters.add("storage.copies-received", keepCopies(m.all(ResourceObject.class), true));
   }
 
   // ---------------------------------------------------------------------------- replication
