@@ -235,7 +235,7 @@ final class Engine {
           @Override
           public void onFailure(int code, String reason) {
             counters.increment("overlay.peer-unresponsive");
-            overlay.peerFailed(to.id());
+            overlay.peerFailed(to);
             reply.onFailure(code, reason);
           }
         });
@@ -320,11 +320,32 @@ final class Engine {
         overlay.joined(route.responder(), nt == null ? List.of() : refs(nt.entries()),
             rt == null ? List.of() : refs(rt.entries()));
         setState(State.JOINED);
+        // Join with S to the new neighbours. They hand over our objects before they answer,
+        // so once every one has answered (or failed), the join is complete with its data.
         RequestOptions s = new RequestOptions(false, false, false, false, false, true, false);
-        for (PeerRef n : overlay.neighborJoinTargets()) {
-          direct(n, Method.JOIN, List.of(s), response -> {});
+        List<PeerRef> targets = overlay.neighborJoinTargets();
+        int[] waiting = {targets.size()};
+        Runnable oneDone = () -> {
+          if (--waiting[0] == 0) {
+            done.onResponse(r, route);
+          }
+        };
+        if (targets.isEmpty()) {
+          done.onResponse(r, route);
         }
-        done.onResponse(r, route);
+        for (PeerRef n : targets) {
+          direct(n, Method.JOIN, List.of(s), new OverlayContext.Reply() {
+            @Override
+            public void onResponse(Message response) {
+              oneDone.run();
+            }
+
+            @Override
+            public void onFailure(int code, String reason) {
+              oneDone.run();
+            }
+          });
+        }
       }
 
       @Override
@@ -513,7 +534,7 @@ final class Engine {
           @Override
           public void onFailure(int code, String reason) {
             counters.increment("routing.probes-unanswered");
-            overlay.peerFailed(peer.id());
+            overlay.peerFailed(peer);
             done();
           }
 
@@ -605,7 +626,7 @@ final class Engine {
             if (response.header().responseCode() == ResponseCode.OVERLOADED
                 && attempt + 1 < FORWARD_ATTEMPTS) {
               counters.increment("routing.next-hop-not-in-overlay");
-              overlay.peerLeft(next.id());
+              overlay.peerLeft(next);
               List<PeerRef> others = overlay.nextHops(key, NEXT_HOPS_IN_REDIRECT);
               others.removeIf(p -> p.id().equals(next.id()) || p.id().equals(h.sourceId()));
               if (!others.isEmpty()) {
@@ -619,7 +640,7 @@ final class Engine {
           @Override
           public void onFailure(int code, String reason) {
             counters.increment("routing.next-hop-failed");
-            overlay.peerFailed(next.id());
+            overlay.peerFailed(next);
             List<PeerRef> others = overlay.nextHops(key, NEXT_HOPS_IN_REDIRECT);
             others.removeIf(p -> p.id().equals(next.id()) || p.id().equals(h.sourceId()));
             if (attempt + 1 < FORWARD_ATTEMPTS && !others.isEmpty()) {
@@ -641,7 +662,9 @@ final class Engine {
     Message m = in.message();
     return switch (m.header().method()) {
       case JOIN -> {
+        // A new neighbour: hand it its objects now, before the answer it waits for.
         counters.increment("overlay.neighbor-joins");
+        replicationPass();
         yield new Answer(ResponseCode.OK, withSelf(List.of()));
       }
       case KEEP_ALIVE -> new Answer(ResponseCode.OK,
@@ -870,7 +893,7 @@ final class Engine {
       return;
     }
     counters.increment("overlay.leaves-received");
-    overlay.peerLeft(p.id());
+    overlay.peerLeft(p);
     counters.add("storage.copies-received", keepCopies(m.all(ResourceObject.class), true));
   }
 
@@ -1047,7 +1070,7 @@ final class Engine {
 
           @Override
           public void onFailure(int code, String reason) {
-            overlay.peerFailed(next.id());
+            overlay.peerFailed(next);
             List<PeerRef> rest = new ArrayList<>(hops.subList(1, hops.size()));
             if (attempt + 1 < FORWARD_ATTEMPTS && !rest.isEmpty()) {
               sendRecursive(method, key, objects, rest, attempt + 1, began, done);
@@ -1078,7 +1101,8 @@ final class Engine {
     final long began;
     final RouteCallback done;
     final List<PeerRef> candidates = new ArrayList<>();
-    final Set<Bytes> asked = new java.util.HashSet<>();
+    /** Peers asked, by ID and address: a peer that restarted elsewhere is a new peer to ask. */
+    final Set<PeerRef> asked = new java.util.HashSet<>();
     final List<Path> paths = new ArrayList<>();
     final int parallelism;
     int inFlight;
@@ -1122,13 +1146,13 @@ final class Engine {
         PeerRef next = null;
         while (!options.isEmpty() && next == null) {
           PeerRef p = options.remove(0);
-          if (!asked.contains(p.id())) {
+          if (!asked.contains(p)) {
             next = p;
           }
         }
         if (next == null) {
           for (PeerRef p : candidates) {
-            if (!asked.contains(p.id())) {
+            if (!asked.contains(p)) {
               next = p;
               break;
             }
@@ -1142,7 +1166,7 @@ final class Engine {
       }
 
       void send(PeerRef to) {
-        asked.add(to.id());
+        asked.add(to);
         hops++;
         waitingOn = to;
         inFlight++;
@@ -1165,8 +1189,8 @@ final class Engine {
               public void onFailure(int code, String reason) {
                 inFlight--;
                 counters.increment("lookup.hop-failed");
-                overlay.peerFailed(to.id());
-                candidates.removeIf(p -> p.id().equals(to.id()));
+                overlay.peerFailed(to);
+                candidates.removeIf(p -> p.equals(to));
                 if (waitingOn == to) {
                   stopTimer();
                   advance();
@@ -1210,7 +1234,7 @@ final class Engine {
         return;
       }
       for (PeerRef c : candidates) {
-        if (c.id().equals(p.id())) {
+        if (c.equals(p)) {
           return;
         }
       }
@@ -1260,7 +1284,7 @@ final class Engine {
       } else {
         counters.increment("lookup.hop-refused-" + code);
         if (code == ResponseCode.OVERLOADED) {
-          candidates.removeIf(p -> p.id().equals(from.id()));
+          candidates.removeIf(p -> p.equals(from));
         }
       }
       if (path.waitingOn == from) {
@@ -1292,7 +1316,7 @@ final class Engine {
       // Before giving up, ask our own tables again: failures seen on the way have changed them.
       boolean more = false;
       for (PeerRef p : overlay.nextHops(key, REFILL)) {
-        if (!asked.contains(p.id())) {
+        if (!asked.contains(p)) {
           addCandidate(p);
           more = true;
         }

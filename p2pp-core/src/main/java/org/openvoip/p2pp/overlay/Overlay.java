@@ -73,11 +73,14 @@ public interface Overlay {
   /** A live peer was heard from (it sent a request or a response). */
   void peerSeen(PeerRef peer);
 
-  /** A peer did not answer: forget it. */
-  void peerFailed(Bytes id);
+  /**
+   * A peer did not answer at this address: forget it, unless the entry held for its ID already
+   * has another address (the peer restarted elsewhere and was heard from since).
+   */
+  void peerFailed(PeerRef peer);
 
-  /** A peer said it leaves (Leave indication). */
-  void peerLeft(Bytes id);
+  /** A peer said it leaves (Leave indication), or is not in the overlay (it answered 503). */
+  void peerLeft(PeerRef peer);
 
   /** Tables received from {@code from} (ExchangeTable, Join or LookupPeer responses). */
   void tablesReceived(PeerRef from, List<PeerRef> routingTable, List<PeerRef> neighborTable);

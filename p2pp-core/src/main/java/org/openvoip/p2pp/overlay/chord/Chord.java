@@ -269,13 +269,13 @@ final class Chord implements Overlay {
   }
 
   @Override
-  public void peerFailed(Bytes id) {
-    forget(id);
+  public void peerFailed(PeerRef peer) {
+    forget(peer);
   }
 
   @Override
-  public void peerLeft(Bytes id) {
-    forget(id);
+  public void peerLeft(PeerRef peer) {
+    forget(peer);
   }
 
   @Override
@@ -358,16 +358,18 @@ final class Chord implements Overlay {
     }
   }
 
-  private void forget(Bytes id) {
-    if (id.length() != selfId.length()) {
+  private void forget(PeerRef peer) {
+    if (peer.id().length() != selfId.length()) {
       return;
     }
-    Bytes d = dist(id);
-    PeerRef was = table.remove(d);
-    if (was != null) {
-      markGone(was);
-      ctx.responsibilityChanged();
+    Bytes d = dist(peer.id());
+    PeerRef held = table.get(d);
+    if (held == null || !held.endpoint().equals(peer.endpoint())) {
+      return; // not held, or held at a newer address
     }
+    table.remove(d);
+    markGone(held);
+    ctx.responsibilityChanged();
   }
 
   private Bytes nthKey(int n) {
