@@ -8,6 +8,7 @@ import java.util.random.RandomGenerator;
 import org.openvoip.p2pp.env.Endpoint;
 import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
+import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.IpAddress;
 
 /**
@@ -143,7 +144,7 @@ public final class SimNetwork {
     boolean lost = to < 0 || !online[from] || !online[to]
         || (!transport.reliable() && lossRate > 0 && lossRandom.nextDouble() < lossRate);
     fingerprint = mix(fingerprint ^ sim.now() ^ ((long) from << 20) ^ ((long) to << 42)
-        ^ transport.ordinal() ^ Arrays.hashCode(bytes) * 0xFF51AFD7ED558CCDL ^ (lost ? 1 : 0));
+        ^ transport.ordinal() ^ Bytes.contentHash(bytes) * 0xFF51AFD7ED558CCDL ^ (lost ? 1 : 0));
     if (lost) {
       packetsLost++;
       return;

@@ -78,7 +78,7 @@ public final class Simulator {
     int i = (int) (time & (HORIZON - 1));
     ArrayDeque<Event> b = buckets[i];
     if (b == null) {
-      b = new ArrayDeque<>(16);
+      b = new ArrayDeque<>(64);
       buckets[i] = b;
     }
     return b;

@@ -333,6 +333,9 @@ final class Chord implements Overlay {
     if (old != null && old.endpoint().equals(p.endpoint())) {
       return;
     }
+    if (old == null && !wouldKeep(d)) {
+      return; // neither successor, predecessor nor finger: it would be pruned at once
+    }
     boolean wasSuccessorOrPredecessor = inNeighborhood(d);
     Bytes firstBefore = table.isEmpty() ? null : table.firstKey();
     table.put(d, p);
@@ -380,6 +383,22 @@ final class Chord implements Overlay {
       }
     }
     return null;
+  }
+
+  /** Whether a new entry at distance d would survive pruning. */
+  private boolean wouldKeep(Bytes d) {
+    if (table.size() < successorsWanted + 2) {
+      return true;
+    }
+    Bytes lastSuccessor = nthKey(successorsWanted - 1);
+    if (d.compareTo(lastSuccessor) < 0) {
+      return true;
+    }
+    if (d.compareTo(table.lowerKey(table.lastKey())) > 0) {
+      return true;
+    }
+    Bytes lower = table.lowerKey(d);
+    return lower == null || highestBit(lower) < highestBit(d);
   }
 
   /** Whether the entry at distance d is a successor or one of the two predecessors. */
@@ -563,7 +582,9 @@ final class Chord implements Overlay {
   private void fixNext(List<Bytes> targets, int i) {
     if (!running || i >= targets.size()) {
       fixing = false;
-      roundTables.clear();
+      if (!roundTables.isEmpty()) {
+        roundTables.clear();
+      }
       return;
     }
     Bytes start = targets.get(i);
