@@ -2,7 +2,6 @@ package org.openvoip.net;
 
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
 import org.openvoip.p2pp.env.Counters;
@@ -30,19 +29,9 @@ public final class NetClient implements AutoCloseable {
       Bytes id, Executor callbacks, RandomGenerator random) throws InterruptedException {
     NetTransport t = NetTransport.bind(group, at, new WireDecoder(overlay.idLength()),
         new Counters());
-    try {
-      Endpoint bound = t.localEndpoint();
-      P2ppClient c = t.eventLoop()
-          .submit(() -> new P2ppClient(overlay, id, bound, t.env(random), callbacks)).get();
-      t.receiver(c::onBytes);
-      return new NetClient(t, c);
-    } catch (ExecutionException e) {
-      t.close();
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
-    } catch (RuntimeException | InterruptedException e) {
-      t.close();
-      throw e;
-    }
+    P2ppClient c = t.attach(bound -> new P2ppClient(overlay, id, bound, t.env(random), callbacks),
+        client -> client::onBytes);
+    return new NetClient(t, c);
   }
 
   public P2ppClient client() {

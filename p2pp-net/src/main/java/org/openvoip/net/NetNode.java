@@ -47,21 +47,10 @@ public final class NetNode implements AutoCloseable {
     NetTransport t = NetTransport.bind(group,
         new InetSocketAddress(want.address().toInetAddress(), want.port()),
         new WireDecoder(config.overlay().idLength()), counters);
-    try {
-      Endpoint bound = t.localEndpoint();
-      NodeConfig nc = new NodeConfig(config.id(), bound, config.overlay(), config.bootstrap(),
-          config.bootstrapServer());
-      // Built on the event loop: the engine's constructor draws from the node's generator.
-      Node node = t.eventLoop().submit(() -> new Node(nc, t.env(random), callbacks)).get();
-      t.receiver(node::onBytes);
-      return new NetNode(t, node, counters);
-    } catch (ExecutionException e) {
-      t.close();
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
-    } catch (RuntimeException | InterruptedException e) {
-      t.close();
-      throw e;
-    }
+    Node node = t.attach(bound -> new Node(new NodeConfig(config.id(), bound, config.overlay(),
+        config.bootstrap(), config.bootstrapServer()), t.env(random), callbacks),
+        n -> n::onBytes);
+    return new NetNode(t, node, counters);
   }
 
   public Node node() {

@@ -22,8 +22,10 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.env.Endpoint;
@@ -97,6 +99,30 @@ public final class NetTransport implements AutoCloseable {
 
   public EventLoop eventLoop() {
     return loop;
+  }
+
+  /**
+   * Builds the engine that will own this transport on its event loop (an engine draws from its
+   * generator as it is built), hands it the transport's bytes, and returns it; if building
+   * fails, the transport is closed.
+   *
+   * @param build gets the bound address, which the engine should advertise
+   * @param receiverOf where the built engine takes its bytes
+   */
+  public <T> T attach(Function<Endpoint, T> build, Function<T, Receiver> receiverOf)
+      throws InterruptedException {
+    try {
+      Endpoint bound = localEndpoint();
+      T built = loop.submit(() -> build.apply(bound)).get();
+      receiver(receiverOf.apply(built));
+      return built;
+    } catch (ExecutionException e) {
+      close();
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+    } catch (RuntimeException | InterruptedException e) {
+      close();
+      throw e;
+    }
   }
 
   /** The address and port UDP and TCP are bound to. */

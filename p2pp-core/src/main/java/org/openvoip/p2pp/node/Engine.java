@@ -492,6 +492,15 @@ final class Engine {
     }
   }
 
+  /**
+   * How long a hop gets to acknowledge a forwarded request or a probe before it is taken for
+   * dead: max(3 T0, 3 RTO), at most T2.
+   */
+  private long hopGiveUp(PeerRef hop) {
+    return Math.min(oc.transactions().t2Millis(),
+        Math.max(3 * oc.transactions().t0Millis(), 3 * rtt.timeout(hop.endpoint())));
+  }
+
   /** A liveness probe in flight, and what waits for it. */
   private final Map<Bytes, List<Runnable>> probing = new java.util.HashMap<>();
   /** When each recently probed peer last answered a probe. */
@@ -518,8 +527,7 @@ final class Engine {
     counters.increment("routing.probes");
     Message req = request(Method.KEEP_ALIVE, false,
         List.of(new Expires(Math.max(1, oc.keepAliveMillis() / 1000))));
-    long giveUp = Math.min(oc.transactions().t2Millis(),
-        Math.max(3 * oc.transactions().t0Millis(), 3 * rtt.timeout(peer.endpoint())));
+    long giveUp = hopGiveUp(peer);
     transactions.sendRequest(req, Transport.UDP, peer.endpoint(), giveUp,
         new TransactionLayer.ResponseListener() {
           @Override
@@ -617,8 +625,7 @@ final class Engine {
     Header fh = new Header(h.version(), h.kind(), false, h.peer(), true, 0, h.method(),
         h.ttl() - 1, h.transactionId(), h.sourceId(), null);
     counters.increment("routing.forwarded");
-    long giveUp = Math.min(oc.transactions().t2Millis(),
-        Math.max(3 * oc.transactions().t0Millis(), 3 * rtt.timeout(next.endpoint())));
+    long giveUp = hopGiveUp(next);
     transactions.sendRequest(new Message(fh, objs), Transport.UDP, next.endpoint(), giveUp,
         new TransactionLayer.ResponseListener() {
           @Override
@@ -1021,20 +1028,13 @@ final class Engine {
       List<PeerRef> start, int parallelism, RouteCallback done) {
     long began = env.now();
     if (start == null && state == State.JOINED && overlay.isResponsible(key)) {
-      Message local = request(method, false, objects);
-      Answer a = answerRouted(local, key);
-      Header rh = Header.responseTo(local.header(), false, a.code(), true, self.id());
-      counters.increment("routing.answered-locally");
-      done.onResponse(new Message(rh, a.objects()), new Results.Route(self, 0, 0));
+      answerOurselves(method, key, objects, done);
       return;
     }
     List<PeerRef> first = start != null ? start : overlay.nextHops(key, parallelism + SPARE_HOPS);
     if (first.isEmpty()) {
       if (state == State.JOINED) {
-        Message local = request(method, false, objects);
-        Answer a = answerRouted(local, key);
-        Header rh = Header.responseTo(local.header(), false, a.code(), true, self.id());
-        done.onResponse(new Message(rh, a.objects()), new Results.Route(self, 0, 0));
+        answerOurselves(method, key, objects, done);
       } else {
         done.onFailure(ResponseCode.OVERLOADED, "no peer to send the request to");
       }
@@ -1049,14 +1049,23 @@ final class Engine {
     }
   }
 
+  /** This node answers its own request (0 hops), as it would answer anyone's. */
+  private void answerOurselves(Method method, Bytes key, List<WireObject> objects,
+      RouteCallback done) {
+    Message local = request(method, false, objects);
+    Answer a = answerRouted(local, key);
+    Header rh = Header.responseTo(local.header(), false, a.code(), true, self.id());
+    counters.increment("routing.answered-locally");
+    done.onResponse(new Message(rh, a.objects()), new Results.Route(self, 0, 0));
+  }
+
   private void sendRecursive(Method method, Bytes key, List<WireObject> objects,
       List<PeerRef> hops, int attempt, long began, RouteCallback done) {
     PeerRef next = hops.get(0);
     Message req = request(method, true, objects);
     int ttl0 = req.header().ttl();
     counters.increment("routing.recursive-sent");
-    long giveUp = Math.min(oc.transactions().t2Millis(),
-        Math.max(3 * oc.transactions().t0Millis(), 3 * rtt.timeout(next.endpoint())));
+    long giveUp = hopGiveUp(next);
     transactions.sendRequest(req, Transport.UDP, next.endpoint(), giveUp,
         new TransactionLayer.ResponseListener() {
           @Override
@@ -1348,38 +1357,33 @@ final class Engine {
     }
   }
 
+  /** Sets the L flag (route log) in the request's Request-Options, adding them if absent. */
   private static List<WireObject> withRouteLogFlag(List<WireObject> objects) {
-    List<WireObject> out = new ArrayList<>(objects.size() + 1);
-    boolean had = false;
-    for (WireObject o : objects) {
-      if (o instanceof RequestOptions r) {
-        out.add(new RequestOptions(r.primary(), r.routingTable(), r.neighborTable(),
-            r.separateRequest(), r.partialReply(), r.neighborJoin(), true));
-        had = true;
-      } else {
-        out.add(o);
-      }
-    }
-    if (!had) {
-      out.add(0, new RequestOptions(false, false, false, false, false, false, true));
-    }
-    return out;
+    return withOptions(objects, r -> new RequestOptions(r.primary(), r.routingTable(),
+        r.neighborTable(), r.separateRequest(), r.partialReply(), r.neighborJoin(), true));
   }
 
+  /** Sets or clears the P flag (primary copy) in the request's Request-Options. */
   private static List<WireObject> withPrimaryFlag(List<WireObject> objects, boolean primary) {
+    return withOptions(objects, r -> new RequestOptions(primary, r.routingTable(),
+        r.neighborTable(), r.separateRequest(), r.partialReply(), r.neighborJoin(),
+        r.routeLog()));
+  }
+
+  private static List<WireObject> withOptions(List<WireObject> objects,
+      java.util.function.UnaryOperator<RequestOptions> change) {
     List<WireObject> out = new ArrayList<>(objects.size() + 1);
     boolean had = false;
     for (WireObject o : objects) {
       if (o instanceof RequestOptions r) {
-        out.add(new RequestOptions(primary, r.routingTable(), r.neighborTable(),
-            r.separateRequest(), r.partialReply(), r.neighborJoin(), r.routeLog()));
+        out.add(change.apply(r));
         had = true;
       } else {
         out.add(o);
       }
     }
     if (!had) {
-      out.add(0, new RequestOptions(primary, false, false, false, false, false, false));
+      out.add(0, change.apply(new RequestOptions(false, false, false, false, false, false, false)));
     }
     return out;
   }

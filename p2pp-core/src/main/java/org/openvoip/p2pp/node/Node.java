@@ -115,11 +115,6 @@ public final class Node {
     });
   }
 
-  /** Stops at once, as a crash would: nothing is sent, timers are dropped. */
-  public void crash() {
-    env.schedule(0, engine::close);
-  }
-
   /** Stops at once; call on the node's thread (simulator). */
   public void crashNow() {
     engine.close();

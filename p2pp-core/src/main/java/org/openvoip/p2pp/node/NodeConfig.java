@@ -29,12 +29,4 @@ public record NodeConfig(
   public static NodeConfig peer(Endpoint address, OverlayConfig overlay, Endpoint bootstrap) {
     return new NodeConfig(null, address, overlay, bootstrap, false);
   }
-
-  public NodeConfig withId(Bytes newId) {
-    return new NodeConfig(newId, address, overlay, bootstrap, bootstrapServer);
-  }
-
-  public NodeConfig asBootstrapServer() {
-    return new NodeConfig(id, address, overlay, bootstrap, true);
-  }
 }

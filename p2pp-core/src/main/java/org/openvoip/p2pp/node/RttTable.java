@@ -55,10 +55,4 @@ final class RttTable {
     long t = Math.round(e.srtt + 4 * e.rttvar);
     return Math.max(minTimeout, Math.min(maxTimeout, t));
   }
-
-  /** The smoothed RTT to {@code peer}, or -1 if never measured. */
-  long srtt(Endpoint peer) {
-    Estimate e = estimates.get(peer);
-    return e == null ? -1 : Math.round(e.srtt);
-  }
 }

@@ -24,29 +24,6 @@ public final class Ring {
     return a.compareTo(x) < 0 || x.compareTo(b) <= 0;
   }
 
-  /** Whether {@code x} lies strictly inside the arc ({@code a}, {@code b}); never a or b. */
-  public static boolean inOpen(Bytes x, Bytes a, Bytes b) {
-    return !x.equals(b) && inOpenClosed(x, a, b) && !x.equals(a);
-  }
-
-  /**
-   * Whether {@code a} is nearer than {@code b} to {@code key} walking clockwise from the node to
-   * the key, i.e. {@code a} more closely precedes {@code key}. A node equal to the key precedes
-   * it at distance 0.
-   */
-  public static boolean precedesCloser(Bytes a, Bytes b, Bytes key) {
-    if (a.equals(b)) {
-      return false;
-    }
-    if (a.equals(key)) {
-      return true;
-    }
-    if (b.equals(key)) {
-      return false;
-    }
-    return inOpenClosed(a, b, key);
-  }
-
   /** {@code id + 2^bit} modulo 2^m. */
   public static Bytes plusPowerOfTwo(Bytes id, int bit) {
     byte[] v = id.toByteArray();
@@ -72,15 +49,6 @@ public final class Ring {
       int s = (b.get(i) & 0xFF) - (a.get(i) & 0xFF) - borrow;
       borrow = s < 0 ? 1 : 0;
       d[i] = (byte) s;
-    }
-    return Bytes.ownerOf(d);
-  }
-
-  /** The XOR of two IDs (Kademlia's metric). */
-  public static Bytes xor(Bytes a, Bytes b) {
-    byte[] d = new byte[a.length()];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = (byte) (a.get(i) ^ b.get(i));
     }
     return Bytes.ownerOf(d);
   }
