@@ -7,8 +7,8 @@ import org.openvoip.p2pp.node.OverlayConfig;
 import org.openvoip.p2pp.node.Results;
 import org.openvoip.p2pp.wire.WireObject.ResourceObject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -26,18 +26,12 @@ final class GetCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "KEY", description = "The key, as given to put.")
   String key;
 
-  @Option(names = "--via", required = true, paramLabel = "HOST:PORT",
-      converter = NetSupport.HostPortConverter.class,
-      description = "A peer of the overlay (a node or the bootstrap server).")
-  InetSocketAddress via;
-
-  @Option(names = "--overlay", defaultValue = "chord", paramLabel = "ALGORITHM",
-      description = "Overlay algorithm of the overlay (default: ${DEFAULT-VALUE}).")
-  String overlay;
+  @Mixin ClientOptions client;
 
   @Override
   public Integer call() throws InterruptedException {
-    OverlayConfig oc = NetSupport.overlay(spec, overlay);
+    OverlayConfig oc = NetSupport.overlay(spec, client.overlay);
+    InetSocketAddress via = client.via;
     try {
       Results.ObjectLookup r = ClientCall.run(via, oc, c -> c.lookup(NetSupport.endpoint(via),
           NetSupport.resourceId(key), ResourceObject.CONTENT_USER_INFO, 0));

@@ -8,6 +8,7 @@ import org.openvoip.p2pp.node.Results;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.WireObject.ResourceObject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,18 +33,11 @@ final class PutCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "VALUE", description = "The value, any text.")
   String value;
 
-  @Option(names = "--via", required = true, paramLabel = "HOST:PORT",
-      converter = NetSupport.HostPortConverter.class,
-      description = "A peer of the overlay (a node or the bootstrap server).")
-  InetSocketAddress via;
+  @Mixin ClientOptions client;
 
   @Option(names = "--lifetime", defaultValue = "3600", paramLabel = "SECONDS",
       description = "How long the object lives (default: ${DEFAULT-VALUE}; peers may grant less).")
   long lifetime;
-
-  @Option(names = "--overlay", defaultValue = "chord", paramLabel = "ALGORITHM",
-      description = "Overlay algorithm of the overlay (default: ${DEFAULT-VALUE}).")
-  String overlay;
 
   /** The owner of every object the command-line client stores. */
   static final Bytes OWNER = NetSupport.resourceId("openvoip command-line client");
@@ -54,7 +48,8 @@ final class PutCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--lifetime must be 1.." + 0xFFFF_FFFFL + " seconds, not " + lifetime);
     }
-    OverlayConfig oc = NetSupport.overlay(spec, overlay);
+    OverlayConfig oc = NetSupport.overlay(spec, client.overlay);
+    InetSocketAddress via = client.via;
     Bytes bytes = Bytes.of(value.getBytes(StandardCharsets.UTF_8));
     try {
       Results.Published p = ClientCall.run(via, oc, c -> c.publish(NetSupport.endpoint(via),

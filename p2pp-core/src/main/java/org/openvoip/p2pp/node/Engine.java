@@ -1412,6 +1412,11 @@ final class Engine {
     }
 
     @Override
+    public void every(long periodMillis, Runnable task) {
+      Engine.this.every(periodMillis, task);
+    }
+
+    @Override
     public RandomGenerator random() {
       return env.random();
     }

@@ -23,6 +23,12 @@ public interface OverlayContext {
 
   Env.Timer schedule(long delayMillis, Runnable task);
 
+  /**
+   * Runs {@code task} every {@code periodMillis}, starting at a random phase within the first
+   * period (so that peers do not all maintain at once), until the node stops.
+   */
+  void every(long periodMillis, Runnable task);
+
   RandomGenerator random();
 
   Counters counters();

@@ -227,26 +227,14 @@ final class Chord implements Overlay {
     long nmt = ctx.config().neighborMaintenanceMillis();
     long kat = ctx.config().keepAliveMillis();
     long rmt = ctx.config().routingMaintenanceMillis();
-    every(nmt, this::stabilize);
-    every(kat, this::checkPredecessor);
-    every(rmt, this::fixFingers);
+    // Each task returns at once once stop() has cleared `running`.
+    ctx.every(nmt, this::stabilize);
+    ctx.every(kat, this::checkPredecessor);
+    ctx.every(rmt, this::fixFingers);
     if (admitting != null) {
       stabilizeSoon();
       ctx.schedule(1 + ctx.random().nextInt(1000), this::fixFingers);
     }
-  }
-
-  /** Runs {@code task} every {@code period} ms from a random phase, until {@link #stop}. */
-  private void every(long period, Runnable task) {
-    long first = 1 + (long) (ctx.random().nextDouble() * period);
-    Runnable[] loop = new Runnable[1];
-    loop[0] = () -> {
-      if (running) {
-        task.run();
-        ctx.schedule(period, loop[0]);
-      }
-    };
-    ctx.schedule(first, loop[0]);
   }
 
   @Override
