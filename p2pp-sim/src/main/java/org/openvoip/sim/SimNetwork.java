@@ -40,6 +40,7 @@ public final class SimNetwork {
   private final SplittableRandom lossRandom;
   private final List<Receiver> receivers = new ArrayList<>();
   private final List<Env> envs = new ArrayList<>();
+  private final List<Endpoint> endpoints = new ArrayList<>();
   private boolean[] online = new boolean[16];
   private long[] bytesSent = new long[16];
   private long[] bytesReceived = new long[16];
@@ -73,6 +74,7 @@ public final class SimNetwork {
     }
     online[n] = true;
     envs.add(newEnv(n));
+    endpoints.add(endpoint(n));
     return n;
   }
 
@@ -150,15 +152,15 @@ public final class SimNetwork {
       return;
     }
     long delay = Math.max(1, Math.round(latency.oneWayMillis(from, to)));
-    byte[] copy = bytes.clone();
-    Endpoint source = endpoint(from);
+    // No copy: senders and receivers never modify a sent array (Env#send).
+    Endpoint source = endpoints.get(from);
     sim.schedule(delay, () -> {
       if (!online[to]) {
         packetsLost++;
         return;
       }
-      bytesReceived[to] += copy.length;
-      receivers.get(to).onBytes(copy, transport, source);
+      bytesReceived[to] += bytes.length;
+      receivers.get(to).onBytes(bytes, transport, source);
     });
   }
 

@@ -20,7 +20,11 @@ public interface Env {
   /** This node's seeded generator: the same seed gives the same run. */
   RandomGenerator random();
 
-  /** Hands bytes to a transport; delivery is not guaranteed on an unreliable one. */
+  /**
+   * Hands bytes to a transport; delivery is not guaranteed on an unreliable one. The array is
+   * the caller's to keep (a transaction resends the same array), but neither side may modify it
+   * once sent: a runtime may deliver that very array to the receiver without copying it.
+   */
   void send(Transport transport, Endpoint destination, byte[] bytes);
 
   /** A scheduled task. */

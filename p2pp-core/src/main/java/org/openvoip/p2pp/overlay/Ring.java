@@ -52,4 +52,42 @@ public final class Ring {
     }
     return Bytes.ownerOf(d);
   }
+
+  /**
+   * Compares the clockwise distances from {@code from} to {@code a} and to {@code b} without
+   * computing them: IDs above {@code from} come first in ascending order, then those below it,
+   * and {@code from} itself (distance 0) before all. Allocates nothing, so it can order maps.
+   */
+  public static int compareClockwise(Bytes from, Bytes a, Bytes b) {
+    int ra = side(from, a);
+    int rb = side(from, b);
+    return ra != rb ? Integer.compare(ra, rb) : a.compareTo(b);
+  }
+
+  /** 0 for from itself, 1 above it, 2 below it (past the wrap). */
+  private static int side(Bytes from, Bytes x) {
+    int c = x.compareTo(from);
+    return c == 0 ? 0 : c > 0 ? 1 : 2;
+  }
+
+  /**
+   * The highest set bit of the clockwise distance from {@code from} to {@code to}, counted from
+   * 0 at the least significant end; -1 when they are equal. Allocates nothing.
+   */
+  public static int highestBitOfDistance(Bytes from, Bytes to) {
+    int n = from.length();
+    int borrow = 0;
+    int top = -1;
+    int topByte = 0;
+    for (int i = n - 1; i >= 0; i--) {
+      int s = (to.get(i) & 0xFF) - (from.get(i) & 0xFF) - borrow;
+      borrow = s < 0 ? 1 : 0;
+      int d = s & 0xFF;
+      if (d != 0) {
+        top = i;
+        topByte = d;
+      }
+    }
+    return top < 0 ? -1 : (n - 1 - top) * 8 + (31 - Integer.numberOfLeadingZeros(topByte));
+  }
 }

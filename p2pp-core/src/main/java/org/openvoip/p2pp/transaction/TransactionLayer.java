@@ -83,9 +83,23 @@ public final class TransactionLayer {
     static Key of(Header h) {
       return new Key(h.sourceId(), h.transactionId());
     }
+
+    /**
+     * The Transaction-ID mixed with the Source-ID's first bytes: spreads keys as well as a hash
+     * of the whole ID would, without reading all of every freshly decoded ID.
+     */
+    @Override
+    public int hashCode() {
+      return (transactionId * 0x9E3779B9) ^ sourceId.prefixInt();
+    }
   }
 
-  private record AckKey(Key key, MessageKind kind) {}
+  private record AckKey(Key key, MessageKind kind) {
+    @Override
+    public int hashCode() {
+      return key.hashCode() * 31 + kind.ordinal();
+    }
+  }
 
   /** The Response-ID of answers to Bootstrap, Enroll and Authenticate. */
   public static final Bytes PRE_JOIN_RESPONDER = Bytes.of((byte) 0, (byte) 0, (byte) 0, (byte) 1);
@@ -386,7 +400,7 @@ public final class TransactionLayer {
    * after T0, 2 T0, 4 T0 ... until {@link #stop()}; after T2 it gives up and runs {@code giveUp}.
    * Over a reliable transport it is sent once.
    */
-  private final class Resend {
+  private final class Resend implements Runnable {
     final byte[] bytes;
     final Transport transport;
     final Endpoint to;
@@ -394,8 +408,11 @@ public final class TransactionLayer {
     final Runnable giveUp;
     int transmissions;
     long interval = config.t0Millis();
-    Env.Timer retransmit;
-    Env.Timer deadline;
+    /** When the next retransmission is due and when to give up, in env time. */
+    long nextAt;
+    long deadlineAt;
+    /** One timer at a time: the next retransmission or the deadline, whichever comes first. */
+    Env.Timer timer;
 
     Resend(byte[] bytes, Transport transport, Endpoint to, long giveUpMillis, Runnable giveUp) {
       this.bytes = bytes;
@@ -408,20 +425,32 @@ public final class TransactionLayer {
     Resend start() {
       transmit();
       if (!transport.reliable()) {
-        retransmit = env.schedule(interval, this::again);
-        deadline = env.schedule(giveUpMillis, () -> {
-          stop();
-          giveUp.run();
-        });
+        long now = env.now();
+        nextAt = now + interval;
+        deadlineAt = now + giveUpMillis;
+        arm(now);
       }
       return this;
     }
 
-    private void again() {
+    private void arm(long now) {
+      timer = env.schedule(Math.min(nextAt, deadlineAt) - now, this);
+    }
+
+    /** The timer: give up at the deadline, otherwise retransmit and double the interval. */
+    @Override
+    public void run() {
+      long now = env.now();
+      if (now >= deadlineAt) {
+        timer = null;
+        giveUp.run();
+        return;
+      }
       counters.increment("transaction.retransmissions");
       transmit();
       interval *= 2;
-      retransmit = env.schedule(interval, this::again);
+      nextAt = now + interval;
+      arm(now);
     }
 
     private void transmit() {
@@ -430,11 +459,9 @@ public final class TransactionLayer {
     }
 
     void stop() {
-      if (retransmit != null) {
-        retransmit.cancel();
-      }
-      if (deadline != null) {
-        deadline.cancel();
+      if (timer != null) {
+        timer.cancel();
+        timer = null;
       }
     }
   }

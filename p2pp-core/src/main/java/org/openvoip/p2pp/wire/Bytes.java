@@ -85,6 +85,16 @@ public final class Bytes implements Comparable<Bytes> {
     return data[index];
   }
 
+  /** The first four bytes as a big-endian int (zero-padded when shorter). */
+  public int prefixInt() {
+    int v = 0;
+    int n = Math.min(4, data.length);
+    for (int i = 0; i < n; i++) {
+      v = (v << 8) | (data[i] & 0xFF);
+    }
+    return v << (8 * (4 - n));
+  }
+
   /** A copy of the content. */
   public byte[] toByteArray() {
     return data.clone();

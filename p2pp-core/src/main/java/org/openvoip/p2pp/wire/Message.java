@@ -18,7 +18,8 @@ public record Message(Header header, List<WireObject> objects) {
 
   /** The first top-level object of this class, or null. */
   public <T extends WireObject> T first(Class<T> type) {
-    for (WireObject o : objects) {
+    for (int i = 0; i < objects.size(); i++) {
+      WireObject o = objects.get(i);
       if (type.isInstance(o)) {
         return type.cast(o);
       }
@@ -29,7 +30,8 @@ public record Message(Header header, List<WireObject> objects) {
   /** All top-level objects of this class, in wire order. */
   public <T extends WireObject> List<T> all(Class<T> type) {
     List<T> out = new ArrayList<>();
-    for (WireObject o : objects) {
+    for (int i = 0; i < objects.size(); i++) {
+      WireObject o = objects.get(i);
       if (type.isInstance(o)) {
         out.add(type.cast(o));
       }

@@ -106,7 +106,8 @@ public final class MessageSchema {
    */
   public static void check(Message m) throws MalformedMessageException {
     RuleSet rules = ruleSet(m.header());
-    for (WireObject o : m.objects()) {
+    for (int i = 0; i < m.objects().size(); i++) {
+      WireObject o = m.objects().get(i);
       if (!rules.allows(o.type())) {
         throw new MalformedMessageException(WireError.UNEXPECTED_OBJECT, o.type().code(),
             o.type().wireName() + " is not allowed in " + withArticle(m.header().describe()));
@@ -121,9 +122,12 @@ public final class MessageSchema {
    */
   static void checkCounts(Message m, RuleSet rules) throws MalformedMessageException {
     List<WireObject> objects = m.objects();
-    for (Rule r : rules.rules()) {
+    List<Rule> all = rules.rules();
+    for (int k = 0; k < all.size(); k++) {
+      Rule r = all.get(k);
       int n = 0;
-      for (WireObject o : objects) {
+      for (int i = 0; i < objects.size(); i++) {
+        WireObject o = objects.get(i);
         if (o.type() == r.type()) {
           n++;
         }

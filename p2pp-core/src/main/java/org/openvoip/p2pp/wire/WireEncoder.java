@@ -30,13 +30,15 @@ public final class WireEncoder {
   /** Encodes without the per-message object rules: for crafting test and probe packets. */
   public static byte[] encodeUnchecked(Message m) {
     int bodyLength = 0;
-    for (WireObject o : m.objects()) {
+    for (int i = 0; i < m.objects().size(); i++) {
+      WireObject o = m.objects().get(i);
       bodyLength += objectLength(o);
     }
     Header h = m.header();
     byte[] out = new byte[h.length() + bodyLength];
     int pos = writeHeader(h, bodyLength, out);
-    for (WireObject o : m.objects()) {
+    for (int i = 0; i < m.objects().size(); i++) {
+      WireObject o = m.objects().get(i);
       pos = writeObject(o, out, pos);
     }
     assert pos == out.length;
@@ -46,7 +48,8 @@ public final class WireEncoder {
   /** The number of bytes {@link #encode} produces for this message. */
   public static int encodedLength(Message m) {
     int n = m.header().length();
-    for (WireObject o : m.objects()) {
+    for (int i = 0; i < m.objects().size(); i++) {
+      WireObject o = m.objects().get(i);
       n += objectLength(o);
     }
     return n;
@@ -94,7 +97,8 @@ public final class WireEncoder {
       return p.id().length();
     } else if (o instanceof AddressInfo a) {
       int n = 1;
-      for (Candidate c : a.candidates()) {
+      for (int j = 0; j < a.candidates().size(); j++) {
+        Candidate c = a.candidates().get(j);
         int alen = c.address().octets().length();
         n += 10 + alen + (c.relatedAddress() != null ? alen + 2 : 0);
       }
@@ -143,7 +147,8 @@ public final class WireEncoder {
 
   private static int sum(List<PeerInfo> entries) {
     int n = 0;
-    for (PeerInfo p : entries) {
+    for (int i = 0; i < entries.size(); i++) {
+      PeerInfo p = entries.get(i);
       n += objectLength(p);
     }
     return n;
@@ -178,7 +183,8 @@ public final class WireEncoder {
       p = put(i.id(), b, p);
     } else if (o instanceof AddressInfo a) {
       b[p++] = (byte) a.candidates().size();
-      for (Candidate c : a.candidates()) {
+      for (int j = 0; j < a.candidates().size(); j++) {
+        Candidate c = a.candidates().get(j);
         p = writeCandidate(c, b, p);
       }
     } else if (o instanceof UnhashedId u) {
@@ -250,7 +256,8 @@ public final class WireEncoder {
       b[p++] = (byte) u.cpuPercent();
       b[p++] = (byte) u.bandwidthPercent();
     } else if (o instanceof MessagesReceived m) {
-      for (MessagesReceived.Count c : m.counts()) {
+      for (int j = 0; j < m.counts().size(); j++) {
+        MessagesReceived.Count c = m.counts().get(j);
         p = putInt(b, p, (c.messageType() << 24) | c.count());
       }
     } else if (o instanceof AsNumber a) {
@@ -296,7 +303,8 @@ public final class WireEncoder {
 
   private static int writeTable(List<PeerInfo> entries, byte[] b, int p) {
     b[p++] = (byte) entries.size();
-    for (PeerInfo e : entries) {
+    for (int i = 0; i < entries.size(); i++) {
+      PeerInfo e = entries.get(i);
       p = writeObject(e, b, p);
     }
     return p;

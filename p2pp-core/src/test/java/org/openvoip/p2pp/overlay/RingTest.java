@@ -43,4 +43,35 @@ class RingTest {
     assertThatThrownBy(() -> Ring.plusPowerOfTwo(id("00000000"), 32))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32-bit");
   }
+
+  @Test
+  void allocationFreeComparisonsAgreeWithTheComputedDistances() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    for (int n = 0; n < 20_000; n++) {
+      // Few distinct byte values, so equal IDs and shared prefixes come up often.
+      Bytes from = randomId(r);
+      Bytes a = randomId(r);
+      Bytes b = randomId(r);
+      int expected = Integer.signum(Ring.clockwise(from, a).compareTo(Ring.clockwise(from, b)));
+      assertThat(Integer.signum(Ring.compareClockwise(from, a, b)))
+          .as("%s %s %s", from, a, b).isEqualTo(expected);
+      Bytes d = Ring.clockwise(from, a);
+      int bit = -1;
+      for (int i = 0; i < d.length() && bit < 0; i++) {
+        if (d.get(i) != 0) {
+          bit = (d.length() - 1 - i) * 8 + 31 - Integer.numberOfLeadingZeros(d.get(i) & 0xFF);
+        }
+      }
+      assertThat(Ring.highestBitOfDistance(from, a)).as("%s %s", from, a).isEqualTo(bit);
+    }
+  }
+
+  private static Bytes randomId(java.util.SplittableRandom r) {
+    byte[] v = new byte[4];
+    int[] pool = {0x00, 0x01, 0x7f, 0x80, 0xff};
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (byte) pool[r.nextInt(pool.length)];
+    }
+    return Bytes.of(v);
+  }
 }

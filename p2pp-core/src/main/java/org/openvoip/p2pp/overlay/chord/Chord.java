@@ -1,6 +1,7 @@
 package org.openvoip.p2pp.overlay.chord;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -25,8 +26,8 @@ import org.openvoip.p2pp.wire.WireObject.RequestOptions;
 /**
  * Chord (Stoica et al., SIGCOMM 2001) on P2PP messages.
  *
- * <p>Everything this node knows about other peers sits in one map ordered by clockwise distance
- * from this node. Its first {@code s} entries are the successor list, its last two the
+ * <p>Everything this node knows about other peers sits in one map keyed by peer-ID and ordered
+ * by clockwise distance from this node (compared without computing the distances). Its first {@code s} entries are the successor list, its last two the
  * predecessors, and the rest only the true fingers (the first known peer at or after
  * n + 2^i for some i); any other entry is dropped when learned. So the finger table, successor
  * list and predecessor are views of one structure, each query is O(log n), and a node holds
@@ -48,7 +49,15 @@ final class Chord implements Overlay {
   private final OverlayContext ctx;
   private final Bytes selfId;
   private final int successorsWanted;
-  private final TreeMap<Bytes, PeerRef> table = new TreeMap<>() {
+  /** Orders IDs by clockwise distance from this node. */
+  private final Comparator<Bytes> order;
+  private final TreeMap<Bytes, PeerRef> table;
+
+  private final class Table extends TreeMap<Bytes, PeerRef> {
+    Table() {
+      super(order);
+    }
+
     // Keeps byId in step with the table, whichever way an entry goes.
     @Override
     public PeerRef put(Bytes key, PeerRef value) {
@@ -65,7 +74,8 @@ final class Chord implements Overlay {
       }
       return old;
     }
-  };
+  }
+
   /** The table's peers by ID, for the check every received message makes. */
   private final Map<Bytes, PeerRef> byId = new java.util.HashMap<>();
   /**
@@ -85,6 +95,8 @@ final class Chord implements Overlay {
     this.ctx = ctx;
     this.selfId = ctx.self().id();
     this.successorsWanted = ctx.config().successors();
+    this.order = (a, b) -> Ring.compareClockwise(selfId, a, b);
+    this.table = new Table();
   }
 
   @Override
@@ -92,8 +104,9 @@ final class Chord implements Overlay {
     return P2pOptions.P2P_CHORD;
   }
 
-  private Bytes dist(Bytes id) {
-    return Ring.clockwise(selfId, id);
+  /** The highest bit of the clockwise distance from this node to {@code id}: its finger slot. */
+  private int slot(Bytes id) {
+    return Ring.highestBitOfDistance(selfId, id);
   }
 
   // ------------------------------------------------------------------------------- routing
@@ -104,7 +117,7 @@ final class Chord implements Overlay {
       return true;
     }
     // (predecessor, self]: the key is farther clockwise than the predecessor.
-    return dist(key).compareTo(table.lastKey()) > 0;
+    return order.compare(key, table.lastKey()) > 0;
   }
 
   @Override
@@ -112,11 +125,10 @@ final class Chord implements Overlay {
     if (table.size() < 2 || isResponsible(key)) {
       return null;
     }
-    Bytes dk = dist(key);
     Bytes last = table.lastKey();
     Bytes secondLast = table.lowerKey(last);
     // key in (second predecessor, predecessor]: ours if the predecessor is gone
-    return dk.compareTo(secondLast) > 0 && dk.compareTo(last) <= 0
+    return order.compare(key, secondLast) > 0 && order.compare(key, last) <= 0
         ? table.get(last) : null;
   }
 
@@ -126,8 +138,7 @@ final class Chord implements Overlay {
     if (table.isEmpty() || max <= 0) {
       return out;
     }
-    Bytes dk = dist(key);
-    if (dk.compareTo(table.firstKey()) <= 0 && !key.equals(selfId)) {
+    if (order.compare(key, table.firstKey()) <= 0 && !key.equals(selfId)) {
       // key in (self, successor]: the successor is responsible; then the rest of the list.
       for (PeerRef p : table.values()) {
         if (out.size() == max) {
@@ -140,9 +151,9 @@ final class Chord implements Overlay {
     // Closest preceding nodes first: the largest distances not beyond the key. The last slot
     // goes to the first known peer after the key: if the peers before the key are dead, it is
     // the one that takes the key over (and probes its predecessor when asked).
-    Map.Entry<Bytes, PeerRef> after = table.ceilingEntry(dk);
+    Map.Entry<Bytes, PeerRef> after = table.ceilingEntry(key);
     int preceding = after != null && max > 1 ? max - 1 : max;
-    for (PeerRef p : table.headMap(dk, true).descendingMap().values()) {
+    for (PeerRef p : table.headMap(key, true).descendingMap().values()) {
       if (out.size() == preceding) {
         break;
       }
@@ -156,7 +167,14 @@ final class Chord implements Overlay {
 
   @Override
   public int compareForKey(Bytes key, Bytes a, Bytes b) {
-    return Ring.clockwise(a, key).compareTo(Ring.clockwise(b, key));
+    // Nearer to the key counter-clockwise: the key itself first, then the larger clockwise
+    // distance from the key.
+    boolean ak = a.equals(key);
+    boolean bk = b.equals(key);
+    if (ak || bk) {
+      return ak == bk ? 0 : ak ? -1 : 1;
+    }
+    return Ring.compareClockwise(key, b, a);
   }
 
   @Override
@@ -175,8 +193,7 @@ final class Chord implements Overlay {
       }
       return out;
     }
-    Bytes dk = dist(key);
-    for (PeerRef p : table.tailMap(dk, true).values()) {
+    for (PeerRef p : table.tailMap(key, true).values()) {
       if (out.size() == count) {
         return out;
       }
@@ -185,7 +202,7 @@ final class Chord implements Overlay {
     if (out.size() < count) {
       out.add(ctx.self());
     }
-    for (PeerRef p : table.headMap(dk, false).values()) {
+    for (PeerRef p : table.headMap(key, false).values()) {
       if (out.size() == count) {
         break;
       }
@@ -316,7 +333,7 @@ final class Chord implements Overlay {
     if (p.id().equals(selfId) || p.id().length() != selfId.length()) {
       return;
     }
-    Bytes d = dist(p.id());
+    Bytes d = p.id();
     PeerRef old = table.get(d);
     if (old != null && old.endpoint().equals(p.endpoint())) {
       return;
@@ -353,7 +370,7 @@ final class Chord implements Overlay {
     if (peer.id().length() != selfId.length()) {
       return;
     }
-    Bytes d = dist(peer.id());
+    Bytes d = peer.id();
     PeerRef held = table.get(d);
     if (held == null || !held.endpoint().equals(peer.endpoint())) {
       return; // not held, or held at a newer address
@@ -373,37 +390,36 @@ final class Chord implements Overlay {
     return null;
   }
 
-  /** Whether a new entry at distance d would survive pruning. */
+  /** Whether a new entry for peer-ID d would survive pruning. */
   private boolean wouldKeep(Bytes d) {
     if (table.size() < successorsWanted + 2) {
       return true;
     }
     Bytes lastSuccessor = nthKey(successorsWanted - 1);
-    if (d.compareTo(lastSuccessor) < 0) {
+    if (order.compare(d, lastSuccessor) < 0) {
       return true;
     }
-    if (d.compareTo(table.lowerKey(table.lastKey())) > 0) {
+    if (order.compare(d, table.lowerKey(table.lastKey())) > 0) {
       return true;
     }
-    Bytes lower = table.lowerKey(d);
-    return lower == null || highestBit(lower) < highestBit(d);
+    return isFinger(d);
   }
 
-  /** Whether the entry at distance d is a successor or one of the two predecessors. */
+  /** Whether the entry for d is a successor or one of the two predecessors. */
   private boolean inNeighborhood(Bytes d) {
     if (!table.containsKey(d)) {
       return false;
     }
     Bytes lastSuccessor = nthKey(successorsWanted - 1);
-    if (lastSuccessor == null || d.compareTo(lastSuccessor) <= 0) {
+    if (lastSuccessor == null || order.compare(d, lastSuccessor) <= 0) {
       return true;
     }
     Bytes last = table.lastKey();
     Bytes secondLast = table.lowerKey(last);
-    return d.compareTo(secondLast == null ? last : secondLast) >= 0;
+    return order.compare(d, secondLast == null ? last : secondLast) >= 0;
   }
 
-  /** Drops the entry at distance d unless it is a successor, a predecessor or a finger. */
+  /** Drops the entry for d unless it is a successor, a predecessor or a finger. */
   private void prune(Bytes d) {
     if (!table.containsKey(d) || inNeighborhood(d) || isFinger(d)) {
       return;
@@ -411,21 +427,13 @@ final class Chord implements Overlay {
     table.remove(d);
   }
 
-  /** The first known peer at or after self + 2^b, where b is d's highest bit. */
+  /**
+   * Whether d is the first known peer at or after self + 2^b, where 2^b is the highest power of
+   * two in d's distance from us: no known peer before it falls in the same slot.
+   */
   private boolean isFinger(Bytes d) {
     Bytes lower = table.lowerKey(d);
-    return lower == null || highestBit(lower) < highestBit(d);
-  }
-
-  static int highestBit(Bytes d) {
-    int n = d.length();
-    for (int i = 0; i < n; i++) {
-      int b = d.get(i) & 0xFF;
-      if (b != 0) {
-        return (n - 1 - i) * 8 + (31 - Integer.numberOfLeadingZeros(b));
-      }
-    }
-    return -1;
+    return lower == null || slot(lower) < slot(d);
   }
 
   // ---------------------------------------------------------------------------- maintenance
@@ -499,11 +507,9 @@ final class Chord implements Overlay {
   private void reconcile(PeerRef succ, List<PeerInfo> theirs) {
     Set<Bytes> listed = new HashSet<>();
     List<PeerRef> refs = new ArrayList<>();
-    Bytes dSucc = dist(succ.id());
-    Bytes farthest = dSucc;
+    Bytes farthest = succ.id();
     // Only the successor's successors bound what it vouches for: those lie between it and us.
     // Its predecessor (us, or a peer before us it has not replaced yet) does not.
-    Bytes succToUs = Ring.clockwise(succ.id(), selfId);
     for (PeerInfo i : theirs) {
       PeerRef p = PeerRef.from(i);
       if (p == null || p.id().length() != selfId.length()) {
@@ -511,16 +517,14 @@ final class Chord implements Overlay {
       }
       refs.add(p);
       listed.add(p.id());
-      if (!p.id().equals(selfId) && Ring.clockwise(succ.id(), p.id()).compareTo(succToUs) < 0) {
-        Bytes d = dist(p.id());
-        if (d.compareTo(farthest) > 0) {
-          farthest = d;
-        }
+      if (!p.id().equals(selfId) && Ring.compareClockwise(succ.id(), p.id(), selfId) < 0
+          && order.compare(p.id(), farthest) > 0) {
+        farthest = p.id();
       }
     }
     boolean removed = false;
     for (Iterator<Map.Entry<Bytes, PeerRef>> it =
-        table.subMap(dSucc, false, farthest, false).entrySet().iterator(); it.hasNext(); ) {
+        table.subMap(succ.id(), false, farthest, false).entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Bytes, PeerRef> e = it.next();
       if (!listed.contains(e.getValue().id())) {
         markGone(e.getValue());
@@ -553,11 +557,11 @@ final class Chord implements Overlay {
       return;
     }
     List<PeerRef> succ = successors(successorsWanted);
-    Bytes covered = dist(succ.get(succ.size() - 1).id());
+    Bytes covered = succ.get(succ.size() - 1).id();
     List<Bytes> targets = new ArrayList<>();
     for (int i = selfId.length() * 8 - 1; i >= 0; i--) {
       Bytes start = Ring.plusPowerOfTwo(selfId, i);
-      if (dist(start).compareTo(covered) <= 0) {
+      if (order.compare(start, covered) <= 0) {
         break;
       }
       targets.add(start);
@@ -576,9 +580,8 @@ final class Chord implements Overlay {
       return;
     }
     Bytes start = targets.get(i);
-    Map.Entry<Bytes, PeerRef> finger = table.ceilingEntry(dist(start));
-    if (finger == null || inNeighborhood(finger.getKey())
-        && dist(finger.getValue().id()).compareTo(dist(start)) < 0) {
+    Map.Entry<Bytes, PeerRef> finger = table.ceilingEntry(start);
+    if (finger == null) {
       lookUpFinger(targets, i);
       return;
     }
@@ -636,14 +639,11 @@ final class Chord implements Overlay {
   }
 
   private void walkBack(Bytes start, PeerRef f, List<PeerRef> theirs, int step, Runnable next) {
-    Bytes toF = Ring.clockwise(start, f.id());
     PeerRef best = null;
-    Bytes bestD = null;
     for (PeerRef p : theirs) {
-      Bytes d = Ring.clockwise(start, p.id());
-      if (d.compareTo(toF) < 0 && (bestD == null || d.compareTo(bestD) < 0)) {
+      if (Ring.compareClockwise(start, p.id(), f.id()) < 0
+          && (best == null || Ring.compareClockwise(start, p.id(), best.id()) < 0)) {
         best = p;
-        bestD = d;
       }
     }
     if (best == null || best.id().equals(selfId)) {
