@@ -7,17 +7,49 @@ import org.openvoip.p2pp.wire.WireObject.AddressInfo;
 import org.openvoip.p2pp.wire.WireObject.Candidate;
 import org.openvoip.p2pp.wire.WireObject.PeerInfo;
 
-/** A peer as routing sees it: its ID and the transport address to reach it at. */
-public record PeerRef(Bytes id, Endpoint endpoint) {
-  public PeerRef {
+/**
+ * A peer as routing sees it: its ID and the transport address to reach it at. Equal when both
+ * are equal. Immutable; it builds its Peer-Info once, since tables are sent over and over.
+ */
+public final class PeerRef {
+  private final Bytes id;
+  private final Endpoint endpoint;
+  private PeerInfo info;
+
+  public PeerRef(Bytes id, Endpoint endpoint) {
     if (id == null || endpoint == null) {
       throw new IllegalArgumentException("a peer needs an ID and an endpoint");
     }
+    this.id = id;
+    this.endpoint = endpoint;
+  }
+
+  public Bytes id() {
+    return id;
+  }
+
+  public Endpoint endpoint() {
+    return endpoint;
   }
 
   /** The Peer-Info carrying this peer's ID and one host candidate. */
   public PeerInfo toPeerInfo() {
-    return PeerInfo.of(id, AddressInfo.of(Candidate.host(endpoint.address(), endpoint.port())));
+    PeerInfo i = info;
+    if (i == null) {
+      i = PeerInfo.of(id, AddressInfo.of(Candidate.host(endpoint.address(), endpoint.port())));
+      info = i;
+    }
+    return i;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PeerRef p && id.equals(p.id) && endpoint.equals(p.endpoint);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * id.hashCode() + endpoint.hashCode();
   }
 
   /**

@@ -1,13 +1,10 @@
 package org.openvoip.p2pp.overlay.chord;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.openvoip.p2pp.overlay.Overlay;
 import org.openvoip.p2pp.overlay.OverlayContext;
 import org.openvoip.p2pp.overlay.PeerRef;
@@ -26,8 +23,8 @@ import org.openvoip.p2pp.wire.WireObject.RequestOptions;
 /**
  * Chord (Stoica et al., SIGCOMM 2001) on P2PP messages.
  *
- * <p>Everything this node knows about other peers sits in one map keyed by peer-ID and ordered
- * by clockwise distance from this node (compared without computing the distances). Its first {@code s} entries are the successor list, its last two the
+ * <p>Everything this node knows about other peers sits in one table ordered by clockwise
+ * distance from this node ({@link ClockwiseTable}, a small sorted array). Its first {@code s} entries are the successor list, its last two the
  * predecessors, and the rest only the true fingers (the first known peer at or after
  * n + 2^i for some i); any other entry is dropped when learned. So the finger table, successor
  * list and predecessor are views of one structure, each query is O(log n), and a node holds
@@ -49,35 +46,7 @@ final class Chord implements Overlay {
   private final OverlayContext ctx;
   private final Bytes selfId;
   private final int successorsWanted;
-  /** Orders IDs by clockwise distance from this node. */
-  private final Comparator<Bytes> order;
-  private final TreeMap<Bytes, PeerRef> table;
-
-  private final class Table extends TreeMap<Bytes, PeerRef> {
-    Table() {
-      super(order);
-    }
-
-    // Keeps byId in step with the table, whichever way an entry goes.
-    @Override
-    public PeerRef put(Bytes key, PeerRef value) {
-      PeerRef old = super.put(key, value);
-      byId.put(value.id(), value);
-      return old;
-    }
-
-    @Override
-    public PeerRef remove(Object key) {
-      PeerRef old = super.remove(key);
-      if (old != null) {
-        byId.remove(old.id());
-      }
-      return old;
-    }
-  }
-
-  /** The table's peers by ID, for the check every received message makes. */
-  private final Map<Bytes, PeerRef> byId = new java.util.HashMap<>();
+  private final ClockwiseTable table;
   /**
    * Peers found dead (a request failed, a Leave, or the successor no longer lists them), with
    * when: second-hand news of them is ignored for a while, or neighbours that have not noticed
@@ -95,18 +64,12 @@ final class Chord implements Overlay {
     this.ctx = ctx;
     this.selfId = ctx.self().id();
     this.successorsWanted = ctx.config().successors();
-    this.order = (a, b) -> Ring.compareClockwise(selfId, a, b);
-    this.table = new Table();
+    this.table = new ClockwiseTable(selfId);
   }
 
   @Override
   public int p2pAlgorithm() {
     return P2pOptions.P2P_CHORD;
-  }
-
-  /** The highest bit of the clockwise distance from this node to {@code id}: its finger slot. */
-  private int slot(Bytes id) {
-    return Ring.highestBitOfDistance(selfId, id);
   }
 
   // ------------------------------------------------------------------------------- routing
@@ -117,7 +80,7 @@ final class Chord implements Overlay {
       return true;
     }
     // (predecessor, self]: the key is farther clockwise than the predecessor.
-    return order.compare(key, table.lastKey()) > 0;
+    return table.ceiling(key) == table.size();
   }
 
   @Override
@@ -125,11 +88,8 @@ final class Chord implements Overlay {
     if (table.size() < 2 || isResponsible(key)) {
       return null;
     }
-    Bytes last = table.lastKey();
-    Bytes secondLast = table.lowerKey(last);
     // key in (second predecessor, predecessor]: ours if the predecessor is gone
-    return order.compare(key, secondLast) > 0 && order.compare(key, last) <= 0
-        ? table.get(last) : null;
+    return table.ceiling(key) == table.size() - 1 ? table.last() : null;
   }
 
   @Override
@@ -138,29 +98,24 @@ final class Chord implements Overlay {
     if (table.isEmpty() || max <= 0) {
       return out;
     }
-    if (order.compare(key, table.firstKey()) <= 0 && !key.equals(selfId)) {
+    int c = table.ceiling(key);
+    if (c == 0 && !key.equals(selfId)) {
       // key in (self, successor]: the successor is responsible; then the rest of the list.
-      for (PeerRef p : table.values()) {
-        if (out.size() == max) {
-          break;
-        }
-        out.add(p);
-      }
-      return out;
+      return successors(max);
     }
-    // Closest preceding nodes first: the largest distances not beyond the key. The last slot
-    // goes to the first known peer after the key: if the peers before the key are dead, it is
-    // the one that takes the key over (and probes its predecessor when asked).
-    Map.Entry<Bytes, PeerRef> after = table.ceilingEntry(key);
+    // Closest preceding nodes first: the largest distances not beyond the key (a peer whose ID
+    // is the key included). The last slot goes to the first known peer after the key: if the
+    // peers before the key are dead, it is the one that takes the key over (and probes its
+    // predecessor when asked).
+    boolean exact = c < table.size() && table.id(c).equals(key);
+    int start = exact ? c : c - 1;
+    PeerRef after = c < table.size() ? table.get(c) : null;
     int preceding = after != null && max > 1 ? max - 1 : max;
-    for (PeerRef p : table.headMap(key, true).descendingMap().values()) {
-      if (out.size() == preceding) {
-        break;
-      }
-      out.add(p);
+    for (int i = start; i >= 0 && out.size() < preceding; i--) {
+      out.add(table.get(i));
     }
-    if (after != null && out.size() < max && !out.contains(after.getValue())) {
-      out.add(after.getValue());
+    if (after != null && out.size() < max && !out.contains(after)) {
+      out.add(after);
     }
     return out;
   }
@@ -185,28 +140,20 @@ final class Chord implements Overlay {
     }
     if (isResponsible(key)) {
       out.add(ctx.self());
-      for (PeerRef p : table.values()) {
-        if (out.size() == count) {
-          break;
-        }
-        out.add(p);
+      for (int i = 0; i < table.size() && out.size() < count; i++) {
+        out.add(table.get(i));
       }
       return out;
     }
-    for (PeerRef p : table.tailMap(key, true).values()) {
-      if (out.size() == count) {
-        return out;
-      }
-      out.add(p);
+    int c = table.ceiling(key);
+    for (int i = c; i < table.size() && out.size() < count; i++) {
+      out.add(table.get(i));
     }
     if (out.size() < count) {
       out.add(ctx.self());
     }
-    for (PeerRef p : table.headMap(key, false).values()) {
-      if (out.size() == count) {
-        break;
-      }
-      out.add(p);
+    for (int i = 0; i < c && out.size() < count; i++) {
+      out.add(table.get(i));
     }
     return out;
   }
@@ -217,18 +164,15 @@ final class Chord implements Overlay {
   }
 
   private List<PeerRef> successors(int count) {
-    List<PeerRef> out = new ArrayList<>(count);
-    for (PeerRef p : table.values()) {
-      if (out.size() == count) {
-        break;
-      }
-      out.add(p);
+    List<PeerRef> out = new ArrayList<>(Math.max(0, Math.min(count, table.size())));
+    for (int i = 0; i < table.size() && i < count; i++) {
+      out.add(table.get(i));
     }
     return out;
   }
 
   private PeerRef predecessor() {
-    return table.isEmpty() ? null : table.lastEntry().getValue();
+    return table.last();
   }
 
   // ---------------------------------------------------------------------------- membership
@@ -258,7 +202,7 @@ final class Chord implements Overlay {
   public List<PeerRef> neighborJoinTargets() {
     List<PeerRef> out = new ArrayList<>(2);
     if (!table.isEmpty()) {
-      out.add(table.firstEntry().getValue());
+      out.add(table.first());
       PeerRef pred = predecessor();
       if (!pred.id().equals(out.get(0).id())) {
         out.add(pred);
@@ -269,7 +213,9 @@ final class Chord implements Overlay {
 
   @Override
   public void peerSeen(PeerRef peer) {
-    gone.remove(peer);
+    if (!gone.isEmpty()) {
+      gone.remove(peer);
+    }
     learn(peer);
   }
 
@@ -326,40 +272,35 @@ final class Chord implements Overlay {
 
   /** Adds a live peer if it is a successor, one of the two predecessors, or a finger. */
   void learn(PeerRef p) {
-    PeerRef known = byId.get(p.id());
-    if (known != null && known.endpoint().equals(p.endpoint())) {
+    Bytes d = p.id();
+    if (d.length() != selfId.length() || d.equals(selfId)) {
+      return;
+    }
+    int c = table.ceiling(d);
+    boolean held = c < table.size() && table.id(c).equals(d);
+    if (held && table.get(c).endpoint().equals(p.endpoint())) {
       return; // the common case: a peer we already hold, heard from again
     }
-    if (p.id().equals(selfId) || p.id().length() != selfId.length()) {
-      return;
-    }
-    Bytes d = p.id();
-    PeerRef old = table.get(d);
-    if (old != null && old.endpoint().equals(p.endpoint())) {
-      return;
-    }
-    if (old == null && !wouldKeep(d)) {
+    if (!held && !wouldKeep(c, d)) {
       return; // neither successor, predecessor nor finger: it would be pruned at once
     }
-    boolean wasSuccessorOrPredecessor = inNeighborhood(d);
-    Bytes firstBefore = table.isEmpty() ? null : table.firstKey();
-    table.put(d, p);
-    if (!d.equals(firstBefore) && d.equals(table.firstKey())) {
+    boolean wasSuccessorOrPredecessor = held && inNeighborhood(c);
+    int i = table.put(p);
+    if (i == 0 && !held) {
       stabilizeSoon(); // a new first successor: notify it now, not at the next period
     }
-    boolean changed = inNeighborhood(d);
-    prune(d);
-    Map.Entry<Bytes, PeerRef> higher = table.higherEntry(d);
-    if (higher != null) {
-      prune(higher.getKey());
+    boolean changed = inNeighborhood(i);
+    // The new entry may replace the finger after it; then entries pushed out of the successor
+    // list or off the predecessor end.
+    int after = prune(i) ? i : i + 1;
+    if (after < table.size()) {
+      prune(after);
     }
-    // Entries pushed out of the successor list or off the predecessor end.
-    Bytes k = nthKey(successorsWanted);
-    if (k != null) {
-      prune(k);
+    if (successorsWanted < table.size()) {
+      prune(successorsWanted);
     }
     if (table.size() >= 3) {
-      prune(table.lowerKey(table.lowerKey(table.lastKey())));
+      prune(table.size() - 3);
     }
     if (changed || wasSuccessorOrPredecessor) {
       ctx.responsibilityChanged();
@@ -370,70 +311,49 @@ final class Chord implements Overlay {
     if (peer.id().length() != selfId.length()) {
       return;
     }
-    Bytes d = peer.id();
-    PeerRef held = table.get(d);
-    if (held == null || !held.endpoint().equals(peer.endpoint())) {
+    int i = table.indexOf(peer.id());
+    if (i < 0 || !table.get(i).endpoint().equals(peer.endpoint())) {
       return; // not held, or held at a newer address
     }
-    table.remove(d);
-    markGone(held);
+    markGone(table.remove(i));
     ctx.responsibilityChanged();
   }
 
-  private Bytes nthKey(int n) {
-    int i = 0;
-    for (Bytes k : table.keySet()) {
-      if (i++ == n) {
-        return k;
-      }
+  /** Whether a peer not in the table, which would go at index c, would survive pruning. */
+  private boolean wouldKeep(int c, Bytes d) {
+    int n = table.size();
+    if (n < successorsWanted + 2) {
+      return true;
     }
-    return null;
+    if (c < successorsWanted || c >= n - 1) {
+      return true; // a successor, or beyond the second predecessor
+    }
+    return c == 0 || table.slot(c - 1) < table.slotOf(d);
   }
 
-  /** Whether a new entry for peer-ID d would survive pruning. */
-  private boolean wouldKeep(Bytes d) {
-    if (table.size() < successorsWanted + 2) {
-      return true;
-    }
-    Bytes lastSuccessor = nthKey(successorsWanted - 1);
-    if (order.compare(d, lastSuccessor) < 0) {
-      return true;
-    }
-    if (order.compare(d, table.lowerKey(table.lastKey())) > 0) {
-      return true;
-    }
-    return isFinger(d);
-  }
-
-  /** Whether the entry for d is a successor or one of the two predecessors. */
-  private boolean inNeighborhood(Bytes d) {
-    if (!table.containsKey(d)) {
-      return false;
-    }
-    Bytes lastSuccessor = nthKey(successorsWanted - 1);
-    if (lastSuccessor == null || order.compare(d, lastSuccessor) <= 0) {
-      return true;
-    }
-    Bytes last = table.lastKey();
-    Bytes secondLast = table.lowerKey(last);
-    return order.compare(d, secondLast == null ? last : secondLast) >= 0;
-  }
-
-  /** Drops the entry for d unless it is a successor, a predecessor or a finger. */
-  private void prune(Bytes d) {
-    if (!table.containsKey(d) || inNeighborhood(d) || isFinger(d)) {
-      return;
-    }
-    table.remove(d);
+  /** Whether entry i is a successor or one of the two predecessors. */
+  private boolean inNeighborhood(int i) {
+    return i < successorsWanted || i >= table.size() - 2;
   }
 
   /**
-   * Whether d is the first known peer at or after self + 2^b, where 2^b is the highest power of
-   * two in d's distance from us: no known peer before it falls in the same slot.
+   * Drops entry i unless it is a successor, a predecessor or a finger; returns whether it was
+   * dropped.
    */
-  private boolean isFinger(Bytes d) {
-    Bytes lower = table.lowerKey(d);
-    return lower == null || slot(lower) < slot(d);
+  private boolean prune(int i) {
+    if (inNeighborhood(i) || isFinger(i)) {
+      return false;
+    }
+    table.remove(i);
+    return true;
+  }
+
+  /**
+   * Whether entry i is the first known peer at or after self + 2^b, where 2^b is the highest
+   * power of two in its distance from us: no entry before it falls in the same slot.
+   */
+  private boolean isFinger(int i) {
+    return i == 0 || table.slot(i - 1) < table.slot(i);
   }
 
   // ---------------------------------------------------------------------------- maintenance
@@ -469,7 +389,7 @@ final class Chord implements Overlay {
     if (!running || table.isEmpty()) {
       return;
     }
-    PeerRef succ = table.firstEntry().getValue();
+    PeerRef succ = table.first();
     List<PeerInfo> mine = new ArrayList<>();
     for (PeerRef p : neighborList()) {
       mine.add(p.toPeerInfo());
@@ -518,18 +438,19 @@ final class Chord implements Overlay {
       refs.add(p);
       listed.add(p.id());
       if (!p.id().equals(selfId) && Ring.compareClockwise(succ.id(), p.id(), selfId) < 0
-          && order.compare(p.id(), farthest) > 0) {
+          && table.compare(p.id(), farthest) > 0) {
         farthest = p.id();
       }
     }
     boolean removed = false;
-    for (Iterator<Map.Entry<Bytes, PeerRef>> it =
-        table.subMap(succ.id(), false, farthest, false).entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Bytes, PeerRef> e = it.next();
-      if (!listed.contains(e.getValue().id())) {
-        markGone(e.getValue());
-        byId.remove(e.getValue().id());
-        it.remove();
+    // Entries strictly between the successor and the farthest peer it vouches for.
+    int end = table.ceiling(farthest);
+    for (int i = table.higher(succ.id()); i < end; ) {
+      if (listed.contains(table.id(i))) {
+        i++;
+      } else {
+        markGone(table.remove(i));
+        end--;
         removed = true;
       }
     }
@@ -561,7 +482,7 @@ final class Chord implements Overlay {
     List<Bytes> targets = new ArrayList<>();
     for (int i = selfId.length() * 8 - 1; i >= 0; i--) {
       Bytes start = Ring.plusPowerOfTwo(selfId, i);
-      if (order.compare(start, covered) <= 0) {
+      if (table.compare(start, covered) <= 0) {
         break;
       }
       targets.add(start);
@@ -580,12 +501,12 @@ final class Chord implements Overlay {
       return;
     }
     Bytes start = targets.get(i);
-    Map.Entry<Bytes, PeerRef> finger = table.ceilingEntry(start);
-    if (finger == null) {
+    int c = table.ceiling(start);
+    if (c == table.size()) {
       lookUpFinger(targets, i);
       return;
     }
-    verifyFinger(start, finger.getValue(), 0, () -> fixNext(targets, i + 1));
+    verifyFinger(start, table.get(c), 0, () -> fixNext(targets, i + 1));
   }
 
   /** The slow way: a LookupPeer for n + 2^i through the overlay. */
@@ -662,7 +583,7 @@ final class Chord implements Overlay {
 
   @Override
   public List<PeerRef> routingTable() {
-    return new ArrayList<>(table.values());
+    return table.toList();
   }
 
   @Override
