@@ -1,5 +1,6 @@
 package org.openvoip.p2pp.env;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -8,7 +9,8 @@ import java.util.TreeMap;
  * that an operator (and a test) can see what happened. Single-threaded like the engine.
  */
 public final class Counters {
-  private final Map<String, long[]> counts = new TreeMap<>();
+  /** Hashed, not sorted: counting happens on every packet, listing rarely. */
+  private final Map<String, long[]> counts = new HashMap<>();
 
   public void increment(String name) {
     add(name, 1);

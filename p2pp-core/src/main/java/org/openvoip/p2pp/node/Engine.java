@@ -2,7 +2,6 @@ package org.openvoip.p2pp.node;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,7 +81,8 @@ final class Engine {
   private int nextTransactionId;
   private Env.Timer replicationTimer;
   private long replicationDue = Long.MAX_VALUE;
-  private final Set<Env.Timer> timers = new LinkedHashSet<>();
+  /** The pending timer of each periodic task, cancelled on close. */
+  private final List<Env.Timer[]> periodic = new ArrayList<>();
 
   Engine(NodeConfig config, Env env, Consumer<State> stateListener) {
     this.config = config;
@@ -118,31 +118,33 @@ final class Engine {
 
   // ------------------------------------------------------------------------------ plumbing
 
-  /** Schedules a task that is dropped once the node is closed. */
+  /**
+   * Schedules a task that does nothing once the node is closed. One-shot timers are not
+   * tracked: after a close they fire as no-ops, within a lookup or retransmission timeout.
+   */
   Env.Timer schedule(long delay, Runnable task) {
-    Env.Timer[] holder = new Env.Timer[1];
-    Env.Timer t = env.schedule(delay, () -> {
-      timers.remove(holder[0]);
+    return env.schedule(delay, () -> {
       if (!closed) {
         task.run();
       }
     });
-    holder[0] = t;
-    timers.add(t);
-    return () -> {
-      timers.remove(t);
-      t.cancel();
-    };
   }
 
-  /** Schedules {@code task} every {@code period} ms, starting after a random fraction of it. */
+  /**
+   * Schedules {@code task} every {@code period} ms, starting after a random fraction of it,
+   * until the node closes (which cancels the pending run).
+   */
   void every(long period, Runnable task) {
     long first = 1 + (long) (env.random().nextDouble() * period);
-    schedule(first, new Runnable() {
+    Env.Timer[] pending = new Env.Timer[1];
+    periodic.add(pending);
+    pending[0] = schedule(first, new Runnable() {
       @Override
       public void run() {
         task.run();
-        schedule(period, this);
+        if (!closed) {
+          pending[0] = schedule(period, this);
+        }
       }
     });
   }
@@ -155,17 +157,17 @@ final class Engine {
     transactions.onBytes(bytes, transport, from);
   }
 
-  /** Stops everything at once, as a crash would: no goodbye, timers cancelled. */
+  /** Stops everything at once, as a crash would: no goodbye; timers now do nothing. */
   void close() {
     if (closed) {
       return;
     }
     closed = true;
     overlay.stop();
-    for (Env.Timer t : new ArrayList<>(timers)) {
-      t.cancel();
+    for (Env.Timer[] t : periodic) {
+      t[0].cancel();
     }
-    timers.clear();
+    periodic.clear();
   }
 
   boolean closed() {
