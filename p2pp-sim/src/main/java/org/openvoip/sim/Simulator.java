@@ -1,6 +1,5 @@
 package org.openvoip.sim;
 
-import java.util.ArrayDeque;
 import java.util.PriorityQueue;
 import org.openvoip.p2pp.env.Env;
 
@@ -11,7 +10,8 @@ import org.openvoip.p2pp.env.Env;
  *
  * <p>A calendar queue: one FIFO bucket per millisecond for the next {@value #HORIZON} ms (the
  * retransmission, hop and maintenance timers of a P2PP node nearly all fall there), and a
- * priority queue beyond. Scheduling and running an event are O(1) for the buckets, and a
+ * priority queue beyond. A bucket is a list threaded through its events (head and tail
+ * arrays, a next field per event), so scheduling touches no per-bucket object. Scheduling and running an event are O(1) for the buckets, and a
  * cancelled timer costs nothing until its time comes, instead of deepening a heap. An event from
  * the far queue moves into its bucket before any event can be scheduled into that bucket
  * directly, so FIFO order within a millisecond is the order of scheduling.
@@ -25,6 +25,8 @@ public final class Simulator {
     final long seq;
     final Runnable task;
     boolean cancelled;
+    /** The next event in the same bucket. */
+    Event next;
 
     Event(long time, long seq, Runnable task) {
       this.time = time;
@@ -43,8 +45,8 @@ public final class Simulator {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private final ArrayDeque<Event>[] buckets = new ArrayDeque[HORIZON];
+  private final Event[] heads = new Event[HORIZON];
+  private final Event[] tails = new Event[HORIZON];
   private final PriorityQueue<Event> far = new PriorityQueue<>();
   private long now;
   private long seq;
@@ -66,30 +68,29 @@ public final class Simulator {
   public Env.Timer schedule(long delay, Runnable task) {
     Event e = new Event(now + Math.max(0, delay), seq++, task);
     if (e.time - now < HORIZON) {
-      bucketFor(e.time).addLast(e);
-      near++;
+      append(e);
     } else {
       far.add(e);
     }
     return e;
   }
 
-  private ArrayDeque<Event> bucketFor(long time) {
-    int i = (int) (time & (HORIZON - 1));
-    ArrayDeque<Event> b = buckets[i];
-    if (b == null) {
-      b = new ArrayDeque<>(64);
-      buckets[i] = b;
+  private void append(Event e) {
+    int i = (int) (e.time & (HORIZON - 1));
+    Event t = tails[i];
+    if (t == null) {
+      heads[i] = e;
+    } else {
+      t.next = e;
     }
-    return b;
+    tails[i] = e;
+    near++;
   }
 
   /** Moves far events that now fall within the horizon into their buckets, in order. */
   private void pullFar() {
     while (!far.isEmpty() && far.peek().time - now < HORIZON) {
-      Event e = far.poll();
-      bucketFor(e.time).addLast(e);
-      near++;
+      append(far.poll());
     }
   }
 
@@ -97,9 +98,15 @@ public final class Simulator {
   public void runUntil(long until) {
     while (now <= until) {
       pullFar();
-      ArrayDeque<Event> b = buckets[(int) (now & (HORIZON - 1))];
+      int i = (int) (now & (HORIZON - 1));
       Event e;
-      while (b != null && (e = b.pollFirst()) != null) {
+      // Events scheduled for now while the bucket runs join its end and run in this pass.
+      while ((e = heads[i]) != null) {
+        heads[i] = e.next;
+        if (e.next == null) {
+          tails[i] = null;
+        }
+        e.next = null;
         near--;
         if (!e.cancelled) {
           executed++;
