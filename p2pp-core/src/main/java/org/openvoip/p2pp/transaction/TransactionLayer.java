@@ -250,10 +250,22 @@ public final class TransactionLayer {
           peer, idFor(rh)), me == null ? List.of(self.get()) : List.of(me));
       bytes = WireEncoder.encode(response);
     }
-    if (s != null) {
-      s.response = bytes;
+    if (s == null) {
+      sendReliably(new AckKey(key, response.header().kind()), bytes, t, request.from());
+      return;
     }
-    sendReliably(new AckKey(key, response.header().kind()), bytes, t, request.from());
+    // The answer to a request still remembered waits for its ACK in the request's own entry.
+    s.response = bytes;
+    s.stopAnswering();
+    Resend r = new Resend(bytes, t, request.from(), config.t2Millis(), () -> {
+      s.answering = null;
+      counters.increment("transaction.unacknowledged");
+    });
+    if (!t.reliable()) {
+      s.answering = r;
+      s.answerKind = response.header().kind();
+    }
+    r.start();
   }
 
   private Transport fitting(Transport transport, int length) {
@@ -327,6 +339,11 @@ public final class TransactionLayer {
         return;
       }
     } else {
+      Served s = served.get(key);
+      if (s != null && s.answering != null && s.answerKind == h.kind()) {
+        s.stopAnswering();
+        return;
+      }
       Resend r = awaitingAck.remove(new AckKey(key, h.kind()));
       if (r != null) {
         r.stop();
@@ -353,7 +370,16 @@ public final class TransactionLayer {
     }
     Served fresh = new Served(h.kind(), t, from);
     served.put(key, fresh);
-    env.schedule(config.duplicateWindowMillis(), () -> served.remove(key, fresh));
+    env.schedule(config.duplicateWindowMillis(), new Runnable() {
+      @Override
+      public void run() {
+        if (fresh.answering != null) {
+          env.schedule(config.t2Millis(), this); // keep it while its answer awaits an ACK
+        } else {
+          served.remove(key, fresh);
+        }
+      }
+    });
     boolean indication = h.kind() == MessageKind.INDICATION;
     if (indication && !t.reliable()) {
       sendAck(h, t, from);
@@ -550,11 +576,21 @@ public final class TransactionLayer {
     final Transport transport;
     final Endpoint from;
     byte[] response;
+    /** The answer being retransmitted until acknowledged, and its kind; null once done. */
+    Resend answering;
+    MessageKind answerKind;
 
     Served(MessageKind kind, Transport transport, Endpoint from) {
       this.kind = kind;
       this.transport = transport;
       this.from = from;
+    }
+
+    void stopAnswering() {
+      if (answering != null) {
+        answering.stop();
+        answering = null;
+      }
     }
   }
 }

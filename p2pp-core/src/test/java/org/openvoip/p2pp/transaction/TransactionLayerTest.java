@@ -189,6 +189,23 @@ class TransactionLayerTest {
   }
 
   @Test
+  void anAnswerSentAsTheDuplicateWindowClosesStillMatchesItsAck() {
+    List<Incoming> held = new ArrayList<>();
+    b.onRequest = held::add;
+    a.layer.sendRequest(a.join(8), Transport.UDP, b.at, a.listener());
+    long window = TransactionConfig.DEFAULTS.duplicateWindowMillis();
+    net.runUntil(window - 5);
+    b.layer.respond(held.get(0), ResponseCode.OK, List.of(b.self));
+    net.runUntil(window + 60_000);
+    // The ACK arrives after the window: the answer is still matched and not sent again.
+    assertThat(wire()).endsWith(
+        (window - 5) + "ms 192.0.2.2:7080->192.0.2.1:7080 UDP Join response 200",
+        (window + 5) + "ms 192.0.2.1:7080->192.0.2.2:7080 UDP ACK of Join response 200");
+    assertThat(b.counters.get("transaction.retransmissions")).isZero();
+    assertThat(b.counters.get("drop.ack-unmatched")).isZero();
+  }
+
+  @Test
   void anAcknowledgedRequestWithoutAnswerFailsAfterT3() {
     b.onRequest = in -> {};
     a.layer.sendRequest(a.join(7), Transport.UDP, b.at, a.listener());

@@ -359,15 +359,15 @@ final class Chord implements Overlay {
   // ---------------------------------------------------------------------------- maintenance
 
   private List<PeerRef> neighborList() {
+    // The predecessor (the last entry), then the successors; with a short table the
+    // predecessor is also a successor and is listed once.
+    int n = table.size();
     List<PeerRef> out = new ArrayList<>(successorsWanted + 1);
-    PeerRef pred = predecessor();
-    if (pred != null) {
-      out.add(pred);
+    if (n > 0) {
+      out.add(table.last());
     }
-    for (PeerRef p : successors(successorsWanted)) {
-      if (!p.equals(pred)) {
-        out.add(p);
-      }
+    for (int i = 0; i < Math.min(successorsWanted, n - 1); i++) {
+      out.add(table.get(i));
     }
     return out;
   }
