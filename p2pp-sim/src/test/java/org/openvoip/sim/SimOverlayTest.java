@@ -45,4 +45,29 @@ class SimOverlayTest {
     assertThat(o.joinFailures()).isEqualTo(failures);
     assertThat(o.liveIds()).containsExactly(o.id(0));
   }
+
+  @Test
+  void aFlashCrowdJoinsWithoutAFailedJoin() {
+    // 600 peers within a second: the peer responsible for a newcomer's ID is often still joining
+    // itself and refuses routed requests; the engine tries the join again a moment later
+    // instead of failing it. (With one attempt, this run fails 15 joins.)
+    SimOverlay o = new SimOverlay(OverlayConfig.DEFAULTS, 5, 0);
+    o.retryJoins(false);
+    o.addNode();
+    o.run(1_000);
+    for (int i = 1; i < 600; i++) {
+      o.addNode();
+      if (i % 3 == 0) {
+        o.run(5);
+      }
+    }
+    o.run(30_000);
+    assertThat(o.joinFailureReasons()).isEmpty();
+    assertThat(o.liveIds()).hasSize(600);
+    long retried = 0;
+    for (int i = 0; i < 600; i++) {
+      retried += o.node(i).snapshotNow().counters().getOrDefault("join.retried", 0L);
+    }
+    assertThat(retried).as("joins tried again").isPositive();
+  }
 }

@@ -79,6 +79,7 @@ final class Engine {
   private State state = State.NEW;
   private boolean closed;
   private int nextTransactionId;
+  private boolean timersStarted;
   private Env.Timer replicationTimer;
   private long replicationDue = Long.MAX_VALUE;
   /** The pending timer of each periodic task, cancelled on close. */
@@ -260,6 +261,36 @@ final class Engine {
       done.onResponse(null, new Results.Route(self, 0, 0));
       return;
     }
+    attemptJoin(bootstrap, done, 1);
+  }
+
+  /**
+   * Join attempts before giving up. A join fails now and then while many peers join at once:
+   * the peer responsible for our ID can itself be joining, and it refuses routed requests until
+   * it has joined. A second attempt a moment later finds it in the overlay.
+   */
+  static final int JOIN_ATTEMPTS = 3;
+
+  /** One try: ask the bootstrap server for peers, then route a Join to our own ID. */
+  private void attemptJoin(Endpoint bootstrap, RouteCallback done, int attempt) {
+    RouteCallback once = new RouteCallback() {
+      @Override
+      public void onResponse(Message response, Results.Route route) {
+        done.onResponse(response, route);
+      }
+
+      @Override
+      public void onFailure(int code, String reason) {
+        boolean transient_ = code == ResponseCode.TIMEOUT || code == ResponseCode.OVERLOADED;
+        if (transient_ && attempt < JOIN_ATTEMPTS && !closed) {
+          counters.increment("join.retried");
+          schedule(1000L * attempt, () -> attemptJoin(bootstrap, done, attempt + 1));
+          return;
+        }
+        setState(State.NEW);
+        done.onFailure(code, attempt > 1 ? reason + " (attempt " + attempt + ")" : reason);
+      }
+    };
     Message req = new Message(Header.request(Method.BOOTSTRAP, true, false, oc.ttl(),
         newTransactionId(), Bytes.of(new byte[Method.PRE_JOIN_ID_LENGTH])), List.of(selfInfo));
     long start = env.now();
@@ -267,13 +298,12 @@ final class Engine {
         new TransactionLayer.ResponseListener() {
           @Override
           public void onResponse(Message response, Endpoint from) {
-            onBootstrapResponse(response, start, done);
+            onBootstrapResponse(response, start, once);
           }
 
           @Override
           public void onFailure(int code, String reason) {
-            setState(State.NEW);
-            done.onFailure(code, "bootstrap server " + bootstrap + ": " + reason);
+            once.onFailure(code, "bootstrap server " + bootstrap + ": " + reason);
           }
         });
   }
@@ -281,13 +311,11 @@ final class Engine {
   private void onBootstrapResponse(Message response, long start, RouteCallback done) {
     int code = response.header().responseCode();
     if (code != ResponseCode.OK) {
-      setState(State.NEW);
       done.onFailure(code, "the bootstrap server refused: " + reason(response));
       return;
     }
     P2pOptions opts = response.first(P2pOptions.class);
     if (opts.p2pAlgorithm() != overlay.p2pAlgorithm() || opts.hashLength() != oc.idLength()) {
-      setState(State.NEW);
       done.onFailure(ResponseCode.REQUEST_REJECTED, "the overlay runs "
           + P2pOptions.p2pAlgorithmName(opts.p2pAlgorithm()) + " with " + opts.hashLength()
           + "-byte IDs; this node is configured for " + oc.algorithm() + " with "
@@ -313,7 +341,6 @@ final class Engine {
       @Override
       public void onResponse(Message r, Results.Route route) {
         if (r.header().responseCode() != ResponseCode.OK) {
-          setState(State.NEW);
           done.onFailure(r.header().responseCode(), "join refused: " + reason(r));
           return;
         }
@@ -352,14 +379,16 @@ final class Engine {
 
       @Override
       public void onFailure(int code, String reason) {
-        setState(State.NEW);
         done.onFailure(code, "join: " + reason);
       }
     });
   }
 
   private void startTimers() {
-    every(oc.replicationMillis(), this::replicationPass);
+    if (!timersStarted) { // once, even if a failed join is tried again
+      timersStarted = true;
+      every(oc.replicationMillis(), this::replicationPass);
+    }
   }
 
   /**
