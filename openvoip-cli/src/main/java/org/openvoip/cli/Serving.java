@@ -52,7 +52,8 @@ final class Serving {
         return 1;
       }
       try {
-        node.node().join().get(30, TimeUnit.SECONDS);
+        // Long enough for the engine's three join attempts, each bounded by the lookup timeout.
+        node.node().join().get(60, TimeUnit.SECONDS);
       } catch (Exception e) {
         node.close();
         err.println("error: could not join" + (config.bootstrap() == null ? ""
