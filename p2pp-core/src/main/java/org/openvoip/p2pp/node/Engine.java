@@ -281,8 +281,8 @@ final class Engine {
 
       @Override
       public void onFailure(int code, String reason) {
-        boolean transient_ = code == ResponseCode.TIMEOUT || code == ResponseCode.OVERLOADED;
-        if (transient_ && attempt < JOIN_ATTEMPTS && !closed) {
+        boolean retryable = code == ResponseCode.TIMEOUT || code == ResponseCode.OVERLOADED;
+        if (retryable && attempt < JOIN_ATTEMPTS && !closed) {
           counters.increment("join.retried");
           schedule(1000L * attempt, () -> attemptJoin(bootstrap, done, attempt + 1));
           return;

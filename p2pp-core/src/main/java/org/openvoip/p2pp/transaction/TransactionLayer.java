@@ -257,10 +257,7 @@ public final class TransactionLayer {
     // The answer to a request still remembered waits for its ACK in the request's own entry.
     s.response = bytes;
     s.stopAnswering();
-    Resend r = new Resend(bytes, t, request.from(), config.t2Millis(), () -> {
-      s.answering = null;
-      counters.increment("transaction.unacknowledged");
-    });
+    Resend r = untilAcknowledged(bytes, t, request.from(), () -> s.answering = null);
     if (!t.reliable()) {
       s.answering = r;
       s.answerKind = response.header().kind();
@@ -282,14 +279,19 @@ public final class TransactionLayer {
     if (old != null) {
       old.stop();
     }
-    Resend r = new Resend(bytes, t, to, config.t2Millis(), () -> {
-      awaitingAck.remove(key);
-      counters.increment("transaction.unacknowledged");
-    });
+    Resend r = untilAcknowledged(bytes, t, to, () -> awaitingAck.remove(key));
     if (!t.reliable()) {
       awaitingAck.put(key, r);
     }
     r.start();
+  }
+
+  /** A Resend of an answer or indication that, if never acknowledged, is counted and forgotten. */
+  private Resend untilAcknowledged(byte[] bytes, Transport t, Endpoint to, Runnable forget) {
+    return new Resend(bytes, t, to, config.t2Millis(), () -> {
+      forget.run();
+      counters.increment("transaction.unacknowledged");
+    });
   }
 
   private void sendAck(Header received, Transport t, Endpoint to) {

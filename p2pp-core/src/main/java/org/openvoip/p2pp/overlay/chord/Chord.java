@@ -328,7 +328,7 @@ final class Chord implements Overlay {
     if (c < successorsWanted || c >= n - 1) {
       return true; // a successor, or beyond the second predecessor
     }
-    return c == 0 || table.slot(c - 1) < table.slotOf(d);
+    return table.slot(c - 1) < table.slotOf(d); // a finger (c > 0 here)
   }
 
   /** Whether entry i is a successor or one of the two predecessors. */

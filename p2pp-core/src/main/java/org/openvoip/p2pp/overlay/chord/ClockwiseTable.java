@@ -117,17 +117,6 @@ final class ClockwiseTable {
     return i < size && peers[i].id().equals(id) ? i : -1;
   }
 
-  /** The entry for id, or null. */
-  PeerRef find(Bytes id) {
-    int i = indexOf(id);
-    return i < 0 ? null : peers[i];
-  }
-
-  /** The index of the last entry before id's distance; -1 if there is none. */
-  int lower(Bytes id) {
-    return ceiling(id) - 1;
-  }
-
   /** The index of the first entry beyond id's distance; size() if there is none. */
   int higher(Bytes id) {
     int i = ceiling(id);
