@@ -45,4 +45,34 @@ class LatencyModelTest {
     assertThat(m.oneWayMillis(5, 5)).isZero();
     assertThat(new LatencyModel(8).oneWayMillis(1, 2)).isNotEqualTo(m.oneWayMillis(1, 2));
   }
+
+  @Test
+  void theFastArcsineStaysWithinTwoHundredthsOfAMicroradian() {
+    for (int i = 0; i <= 100_000; i++) {
+      double x = i / 100_000.0;
+      assertThat(LatencyModel.asin(x)).as("asin(%s)", x).isCloseTo(Math.asin(x), within(2.5e-8));
+    }
+  }
+
+  @Test
+  void propagationIsTheHaversineDistanceAt200KmPerMillisecond() {
+    LatencyModel m = new LatencyModel(3);
+    SplittableRandom r = new SplittableRandom(3);
+    for (int i = 0; i < 5_000; i++) {
+      int a = r.nextInt(50_000);
+      int b = r.nextInt(50_000);
+      if (a == b) {
+        continue;
+      }
+      var pa = m.place(a);
+      var pb = m.place(b);
+      double la = Math.toRadians(pa.lat());
+      double lb = Math.toRadians(pb.lat());
+      double h = Math.pow(Math.sin((lb - la) / 2), 2) + Math.cos(la) * Math.cos(lb)
+          * Math.pow(Math.sin(Math.toRadians(pb.lon() - pa.lon()) / 2), 2);
+      double km = 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+      assertThat(m.oneWayMillis(a, b)).as("nodes %d and %d", a, b)
+          .isCloseTo(pa.access() + pb.access() + km / 200, within(2e-6));
+    }
+  }
 }

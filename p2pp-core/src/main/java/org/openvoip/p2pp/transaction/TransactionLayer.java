@@ -112,6 +112,7 @@ public final class TransactionLayer {
   private final Supplier<PeerInfo> self;
   private final RequestHandler handler;
   private final Counters counters;
+  private final Counters.Counter acksSent;
 
   private final Map<Key, ClientTransaction> requests = new HashMap<>();
   private final Map<Key, Served> served = new HashMap<>();
@@ -135,6 +136,7 @@ public final class TransactionLayer {
     this.self = self;
     this.handler = handler;
     this.counters = counters;
+    this.acksSent = counters.counter("transaction.acks-sent");
   }
 
   /**
@@ -296,7 +298,7 @@ public final class TransactionLayer {
 
   private void sendAck(Header received, Transport t, Endpoint to) {
     env.send(t, to, WireEncoder.encode(Message.of(Header.ackFor(received, peer, idFor(received)))));
-    counters.increment("transaction.acks-sent");
+    acksSent.increment();
   }
 
   // ------------------------------------------------------------------------------ receiving

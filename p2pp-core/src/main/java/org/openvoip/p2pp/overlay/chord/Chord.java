@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.overlay.Overlay;
 import org.openvoip.p2pp.overlay.OverlayContext;
 import org.openvoip.p2pp.overlay.PeerRef;
@@ -47,6 +48,10 @@ final class Chord implements Overlay {
   private final Bytes selfId;
   private final int successorsWanted;
   private final ClockwiseTable table;
+  private final Counters.Counter stabilizeRounds;
+  private final Counters.Counter fixFingerRounds;
+  private final Counters.Counter fingerLookups;
+  private final Counters.Counter fingerChecks;
   /**
    * Peers found dead (a request failed, a Leave, or the successor no longer lists them), with
    * when: second-hand news of them is ignored for a while, or neighbours that have not noticed
@@ -62,6 +67,10 @@ final class Chord implements Overlay {
 
   Chord(OverlayContext ctx) {
     this.ctx = ctx;
+    this.stabilizeRounds = ctx.counters().counter("chord.stabilize");
+    this.fixFingerRounds = ctx.counters().counter("chord.fix-fingers");
+    this.fingerLookups = ctx.counters().counter("chord.finger-lookups");
+    this.fingerChecks = ctx.counters().counter("chord.finger-checks");
     this.selfId = ctx.self().id();
     this.successorsWanted = ctx.config().successors();
     this.table = new ClockwiseTable(selfId);
@@ -397,7 +406,7 @@ final class Chord implements Overlay {
     List<WireObject> objs = List.of(
         new RequestOptions(false, false, true, false, false, false, false),
         new NeighborTable(mine));
-    ctx.counters().increment("chord.stabilize");
+    stabilizeRounds.increment();
     ctx.request(succ, Method.EXCHANGE_TABLE, objs, new OverlayContext.Reply() {
       @Override
       public void onResponse(Message response) {
@@ -488,7 +497,7 @@ final class Chord implements Overlay {
       targets.add(start);
     }
     fixing = true;
-    ctx.counters().increment("chord.fix-fingers");
+    fixFingerRounds.increment();
     fixNext(targets, 0);
   }
 
@@ -511,7 +520,7 @@ final class Chord implements Overlay {
 
   /** The slow way: a LookupPeer for n + 2^i through the overlay. */
   private void lookUpFinger(List<Bytes> targets, int i) {
-    ctx.counters().increment("chord.finger-lookups");
+    fingerLookups.increment();
     ctx.lookupPeers(targets.get(i), 1, peers -> {
       for (PeerRef p : peers) {
         hearsOf(p);
@@ -532,7 +541,7 @@ final class Chord implements Overlay {
       walkBack(start, f, known, step, next);
       return;
     }
-    ctx.counters().increment("chord.finger-checks");
+    fingerChecks.increment();
     ctx.request(f, Method.EXCHANGE_TABLE,
         List.of(new RequestOptions(false, false, true, false, false, false, false)),
         new OverlayContext.Reply() {
