@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 
 /**
  * An immutable octet string: peer-IDs, resource-IDs, certificates, signatures, opaque values.
@@ -14,24 +15,65 @@ import java.util.HexFormat;
  */
 public final class Bytes implements Comparable<Bytes> {
   private static final HexFormat HEX = HexFormat.of();
-  public static final Bytes EMPTY = new Bytes(new byte[0]);
+  /** Contents up to this long live in three words of the object itself, not in an array. */
+  static final int INLINE = 24;
+  public static final Bytes EMPTY = new Bytes(new byte[0], 0, 0);
 
+  private static final VarHandle BIG_LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  /**
+   * The content when longer than {@value #INLINE} bytes; null otherwise. Short contents (IDs,
+   * addresses) sit in w0..w2 instead, big-endian and zero-padded, so that comparing, hashing
+   * or reading an ID touches one object, not an object and its array.
+   */
   private final byte[] data;
+  private final long w0;
+  private final long w1;
+  private final long w2;
+  private final int length;
   /** Cached content hash; 0 until computed (IDs are hashed over and over as map keys). */
   private int hash;
 
-  private Bytes(byte[] data) {
-    this.data = data;
+  /** From {@code len} bytes of {@code src} at {@code off}; keeps {@code src} itself if owned. */
+  private Bytes(byte[] src, int off, int len, boolean owned) {
+    Objects.checkFromIndexSize(off, len, src.length);
+    length = len;
+    if (len <= INLINE) {
+      data = null;
+      w0 = word(src, off, len);
+      w1 = word(src, off + 8, len - 8);
+      w2 = word(src, off + 16, len - 16);
+    } else {
+      data = owned && off == 0 && len == src.length ? src : Arrays.copyOfRange(src, off, off + len);
+      w0 = w1 = w2 = 0;
+    }
+  }
+
+  private Bytes(byte[] src, int off, int len) {
+    this(src, off, len, false);
+  }
+
+  /** Up to eight bytes of src from off as a big-endian word, zero-padded; 0 if none. */
+  private static long word(byte[] src, int off, int avail) {
+    if (avail >= 8) {
+      return (long) BIG_LONGS.get(src, off);
+    }
+    long v = 0;
+    for (int i = 0; i < avail; i++) {
+      v |= (src[off + i] & 0xFFL) << (56 - 8 * i);
+    }
+    return v;
   }
 
   /** Copies {@code data}. */
   public static Bytes of(byte... data) {
-    return data.length == 0 ? EMPTY : new Bytes(data.clone());
+    return data.length == 0 ? EMPTY : new Bytes(data, 0, data.length);
   }
 
   /** Copies {@code len} bytes of {@code data} from {@code off}. */
   public static Bytes copyOf(byte[] data, int off, int len) {
-    return len == 0 ? EMPTY : new Bytes(Arrays.copyOfRange(data, off, off + len));
+    return len == 0 ? EMPTY : new Bytes(data, off, len);
   }
 
   /**
@@ -44,7 +86,7 @@ public final class Bytes implements Comparable<Bytes> {
 
   /** Takes ownership of {@code data}; the caller must not modify it afterwards. */
   static Bytes wrap(byte[] data) {
-    return data.length == 0 ? EMPTY : new Bytes(data);
+    return data.length == 0 ? EMPTY : new Bytes(data, 0, data.length, true);
   }
 
   /**
@@ -78,50 +120,99 @@ public final class Bytes implements Comparable<Bytes> {
   }
 
   public int length() {
-    return data.length;
+    return length;
   }
 
   public byte get(int index) {
-    return data[index];
+    if (data != null) {
+      return data[index];
+    }
+    if (index < 0 || index >= length) {
+      throw new IndexOutOfBoundsException("index " + index + " of " + length + " bytes");
+    }
+    long w = index < 8 ? w0 : index < 16 ? w1 : w2;
+    return (byte) (w >>> (56 - 8 * (index & 7)));
   }
 
   /** The first four bytes as a big-endian int (zero-padded when shorter). */
   public int prefixInt() {
-    int v = 0;
-    int n = Math.min(4, data.length);
-    for (int i = 0; i < n; i++) {
-      v = (v << 8) | (data[i] & 0xFF);
-    }
-    return v << (8 * (4 - n));
+    return (int) (prefixLong() >>> 32);
+  }
+
+  /** The first eight bytes as a big-endian long (zero-padded when shorter). */
+  public long prefixLong() {
+    return data == null ? w0 : (long) BIG_LONGS.get(data, 0);
   }
 
   /** A copy of the content. */
   public byte[] toByteArray() {
-    return data.clone();
+    if (data != null) {
+      return data.clone();
+    }
+    byte[] out = new byte[length];
+    copyTo(out, 0);
+    return out;
   }
 
   /** Writes the content into {@code dst} at {@code off}. */
   public void copyTo(byte[] dst, int off) {
-    System.arraycopy(data, 0, dst, off, data.length);
+    if (data != null) {
+      System.arraycopy(data, 0, dst, off, data.length);
+      return;
+    }
+    if (off < 0 || off + length > dst.length) {
+      throw new IndexOutOfBoundsException(length + " bytes at " + off + " of " + dst.length);
+    }
+    putWord(dst, off, w0, length);
+    putWord(dst, off + 8, w1, length - 8);
+    putWord(dst, off + 16, w2, length - 16);
+  }
+
+  /** Writes up to eight bytes of a big-endian word: n of them, or all eight if n >= 8. */
+  private static void putWord(byte[] dst, int off, long w, int n) {
+    if (n >= 8) {
+      BIG_LONGS.set(dst, off, w);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      dst[off + i] = (byte) (w >>> (56 - 8 * i));
+    }
   }
 
   public String hex() {
-    return HEX.formatHex(data);
+    return HEX.formatHex(toByteArray());
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Bytes b && Arrays.equals(data, b.data);
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Bytes b) || b.length != length) {
+      return false;
+    }
+    // Same length, same form: both inline or both arrays.
+    return data == null
+        ? w0 == b.w0 && w1 == b.w1 && w2 == b.w2
+        : Arrays.equals(data, b.data);
   }
 
   @Override
   public int hashCode() {
     int h = hash;
     if (h == 0) {
-      h = (int) contentHash(data);
+      long x = data != null ? contentHash(data)
+          : mix64(mix64(mix64(w0 ^ 0x9E3779B97F4A7C15L ^ length) ^ w1) ^ w2);
+      h = (int) (x ^ (x >>> 32));
       hash = h == 0 ? 1 : h;
     }
     return h;
+  }
+
+  private static long mix64(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   private static final VarHandle LONGS =
@@ -168,7 +259,20 @@ public final class Bytes implements Comparable<Bytes> {
 
   @Override
   public int compareTo(Bytes o) {
-    return Arrays.compareUnsigned(data, o.data);
+    if (data == null && o.data == null) {
+      // Zero-padded words: compare them, then the shorter of two equal prefixes comes first.
+      int c = Long.compareUnsigned(w0, o.w0);
+      if (c == 0) {
+        c = Long.compareUnsigned(w1, o.w1);
+      }
+      if (c == 0) {
+        c = Long.compareUnsigned(w2, o.w2);
+      }
+      return c != 0 ? c : Integer.compare(length, o.length);
+    }
+    byte[] a = data != null ? data : toByteArray();
+    byte[] b = o.data != null ? o.data : o.toByteArray();
+    return Arrays.compareUnsigned(a, b);
   }
 
   @Override

@@ -37,4 +37,54 @@ class BytesTest {
     assertThat(Bytes.contentHash(a)).isEqualTo(Bytes.contentHash(a.clone()));
     assertThat(Bytes.of(a).hashCode()).isEqualTo(Bytes.of(a.clone()).hashCode());
   }
+
+  @Test
+  void shortAndLongContentsBehaveAlike() {
+    SplittableRandom r = new SplittableRandom(5);
+    for (int round = 0; round < 3_000; round++) {
+      int n = r.nextInt(40);
+      byte[] a = new byte[n];
+      r.nextBytes(a);
+      Bytes x = Bytes.of(a);
+      assertThat(x.length()).isEqualTo(n);
+      assertThat(x.toByteArray()).isEqualTo(a);
+      for (int i = 0; i < n; i++) {
+        assertThat(x.get(i)).isEqualTo(a[i]);
+      }
+      byte[] framed = new byte[n + 7];
+      x.copyTo(framed, 3);
+      assertThat(Bytes.copyOf(framed, 3, n)).isEqualTo(x);
+      long prefix = 0;
+      for (int i = 0; i < 8; i++) {
+        prefix = (prefix << 8) | (i < n ? a[i] & 0xFF : 0);
+      }
+      assertThat(x.prefixLong()).isEqualTo(prefix);
+      assertThat(x.prefixInt()).isEqualTo((int) (prefix >>> 32));
+      assertThat(x.hex()).isEqualTo(java.util.HexFormat.of().formatHex(a));
+      // Order and equality agree with the arrays', across the inline and array forms.
+      int m = r.nextInt(40);
+      byte[] b = new byte[m];
+      r.nextBytes(b);
+      if (r.nextBoolean() && m > 0 && n > 0) {
+        System.arraycopy(a, 0, b, 0, Math.min(n, m)); // share a prefix, often all of one
+      }
+      Bytes y = Bytes.of(b);
+      assertThat(Integer.signum(x.compareTo(y)))
+          .as("%s vs %s", x, y).isEqualTo(Integer.signum(java.util.Arrays.compareUnsigned(a, b)));
+      assertThat(x.equals(y)).isEqualTo(java.util.Arrays.equals(a, b));
+      if (x.equals(y)) {
+        assertThat(x.hashCode()).isEqualTo(y.hashCode());
+      }
+    }
+    assertThat(Bytes.of(new byte[] {1})).isLessThan(Bytes.of(new byte[] {1, 0}));
+    assertThat(Bytes.of(new byte[] {1, 0})).isNotEqualTo(Bytes.of(new byte[] {1}));
+  }
+
+  @Test
+  void aRangeOutsideTheArrayIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Bytes.copyOf(new byte[4], 2, 3))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Bytes.of(new byte[3]).get(3))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+  }
 }

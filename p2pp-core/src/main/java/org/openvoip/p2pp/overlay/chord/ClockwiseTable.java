@@ -32,12 +32,7 @@ final class ClockwiseTable {
 
   /** The first (up to) eight bytes of id, left-aligned in a long. */
   private static long leading(Bytes id) {
-    long v = 0;
-    int n = Math.min(8, id.length());
-    for (int i = 0; i < n; i++) {
-      v = (v << 8) | (id.get(i) & 0xFF);
-    }
-    return n == 8 ? v : v << (8 * (8 - n));
+    return id.prefixLong();
   }
 
   /**
