@@ -513,6 +513,10 @@ public final class WireDecoder {
     }
 
     private PeerInfo readPeerInfo(int end) throws MalformedMessageException {
+      PeerInfo common = readCommonPeerInfo(end);
+      if (common != null) {
+        return common;
+      }
       PeerId peerId = null;
       AddressInfo addressInfo = null;
       UnhashedId unhashedId = null;
@@ -560,6 +564,39 @@ public final class WireDecoder {
       }
       return new PeerInfo(peerId, addressInfo, unhashedId, uptime, certificate, connections,
           utilization, resourceList, expires);
+    }
+
+    /**
+     * The common Peer-Info, taken whole: exactly a Peer-ID and an Address-Info of one candidate
+     * without a related address, each with canonical object headers. Such a value is its own
+     * canonical encoding, so it is copied, not parsed into parts. Anything else returns null
+     * and goes the general way, which accepts all this does and reports every defect.
+     */
+    private PeerInfo readCommonPeerInfo(int end) {
+      byte[] b = buf;
+      int v = pos;
+      if (end - v < 2 * Tlv.HEADER_LENGTH + 1 || b[v] != ObjectType.PEER_ID.code()
+          || b[v + 1] != 0) {
+        return null;
+      }
+      int idLen = ((b[v + 2] & 0xFF) << 8) | (b[v + 3] & 0xFF);
+      int a = v + Tlv.HEADER_LENGTH + idLen; // the Address-Info
+      if (idLen == 0 || end - a < Tlv.HEADER_LENGTH + 2 || b[a] != ObjectType.ADDRESS_INFO.code()
+          || b[a + 1] != 0 || b[a + 4] != 1) {
+        return null;
+      }
+      int ipVer = b[a + 5]; // R clear, reserved bits zero
+      int alen = ipVer == 4 ? 4 : ipVer == 6 ? 16 : -1;
+      int addressInfoLen = ((b[a + 2] & 0xFF) << 8) | (b[a + 3] & 0xFF);
+      if (alen < 0 || addressInfoLen != 1 + 10 + alen
+          || a + Tlv.HEADER_LENGTH + addressInfoLen != end) {
+        return null;
+      }
+      int start = v - Tlv.HEADER_LENGTH;
+      byte[] encoded = java.util.Arrays.copyOfRange(b, start, end);
+      encoded[1] = (byte) (ObjectType.PEER_INFO.flags() << 6); // the canonical object header
+      pos = end;
+      return PeerInfo.ofCommonForm(encoded);
     }
 
     private AddressInfo readAddressInfo(int len, int end) throws MalformedMessageException {

@@ -90,9 +90,8 @@ public final class WireEncoder {
 
   static int valueLength(WireObject o) {
     if (o instanceof PeerInfo p) {
-      return optional(p.peerId()) + optional(p.addressInfo()) + optional(p.unhashedId())
-          + optional(p.uptime()) + optional(p.certificate()) + optional(p.connections())
-          + optional(p.utilization()) + optional(p.resourceList()) + optional(p.expires());
+      byte[] e = p.encoded();
+      return e != null ? e.length - Tlv.HEADER_LENGTH : partsLength(p);
     } else if (o instanceof PeerId p) {
       return p.id().length();
     } else if (o instanceof AddressInfo a) {
@@ -145,6 +144,48 @@ public final class WireEncoder {
     }
   }
 
+  private static int partsLength(PeerInfo p) {
+    return optional(p.peerId()) + optional(p.addressInfo()) + optional(p.unhashedId())
+        + optional(p.uptime()) + optional(p.certificate()) + optional(p.connections())
+        + optional(p.utilization()) + optional(p.resourceList()) + optional(p.expires());
+  }
+
+  /**
+   * The canonical encoding of a Peer-Info built from its parts (object header included), or
+   * null if its value, or one of its parts, is too long for a 16-bit Length: encoding such a
+   * Peer-Info fails as any oversized object does.
+   */
+  static byte[] canonical(PeerInfo p) {
+    int v;
+    try {
+      v = partsLength(p);
+    } catch (IllegalArgumentException tooLong) {
+      return null;
+    }
+    if (v > Tlv.MAX_VALUE_LENGTH) {
+      return null;
+    }
+    byte[] b = new byte[Tlv.HEADER_LENGTH + v];
+    b[0] = (byte) ObjectType.PEER_INFO.code();
+    b[1] = (byte) (ObjectType.PEER_INFO.flags() << 6);
+    b[2] = (byte) (v >>> 8);
+    b[3] = (byte) v;
+    writeParts(p, b, Tlv.HEADER_LENGTH);
+    return b;
+  }
+
+  private static int writeParts(PeerInfo i, byte[] b, int p) {
+    p = writeOptional(i.peerId(), b, p);
+    p = writeOptional(i.addressInfo(), b, p);
+    p = writeOptional(i.unhashedId(), b, p);
+    p = writeOptional(i.uptime(), b, p);
+    p = writeOptional(i.certificate(), b, p);
+    p = writeOptional(i.connections(), b, p);
+    p = writeOptional(i.utilization(), b, p);
+    p = writeOptional(i.resourceList(), b, p);
+    return writeOptional(i.expires(), b, p);
+  }
+
   private static int sum(List<PeerInfo> entries) {
     int n = 0;
     for (int i = 0; i < entries.size(); i++) {
@@ -166,20 +207,16 @@ public final class WireEncoder {
    * are not sized again at every level.
    */
   static int writeObject(WireObject o, byte[] b, int pos) {
+    if (o instanceof PeerInfo i) {
+      // Sized before writing, so a Peer-Info here has its encoding (null only if oversized).
+      byte[] e = i.encoded();
+      System.arraycopy(e, 0, b, pos, e.length);
+      return pos + e.length;
+    }
     b[pos] = (byte) o.type().code();
     b[pos + 1] = (byte) (o.type().flags() << 6);
     int p = pos + Tlv.HEADER_LENGTH;
-    if (o instanceof PeerInfo i) {
-      p = writeOptional(i.peerId(), b, p);
-      p = writeOptional(i.addressInfo(), b, p);
-      p = writeOptional(i.unhashedId(), b, p);
-      p = writeOptional(i.uptime(), b, p);
-      p = writeOptional(i.certificate(), b, p);
-      p = writeOptional(i.connections(), b, p);
-      p = writeOptional(i.utilization(), b, p);
-      p = writeOptional(i.resourceList(), b, p);
-      p = writeOptional(i.expires(), b, p);
-    } else if (o instanceof PeerId i) {
+    if (o instanceof PeerId i) {
       p = put(i.id(), b, p);
     } else if (o instanceof AddressInfo a) {
       b[p++] = (byte) a.candidates().size();

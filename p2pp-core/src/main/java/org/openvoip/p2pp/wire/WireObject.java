@@ -1,6 +1,8 @@
 package org.openvoip.p2pp.wire;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A typed P2PP TLV object. Every object of the draft's registry and each OpenVoIP extension is a
@@ -15,23 +17,77 @@ public sealed interface WireObject {
 
   /**
    * Peer-Info: a node, as nested objects. Each part appears at most once; the draft requires a
-   * Peer-ID or an Address-Info. Null fields are absent.
+   * Peer-ID or an Address-Info. Null parts are absent.
+   *
+   * <p>Not a record, though it behaves as one (equal when all parts are equal): a Peer-Info keeps
+   * its canonical encoding, since peers send the same few Peer-Infos over and over (their own in
+   * every message, their neighbours in every table). Encoding one is then a copy, and two are
+   * equal exactly when their encodings are. A Peer-Info decoded in the common form (a Peer-ID
+   * and one candidate) is that encoding alone until its parts are asked for.
    */
-  record PeerInfo(
-      PeerId peerId,
-      AddressInfo addressInfo,
-      UnhashedId unhashedId,
-      Uptime uptime,
-      Certificate certificate,
-      Connections connections,
-      NodeResourceUtilization utilization,
-      ResourceList resourceList,
-      Expires expires)
-      implements WireObject {
-    public PeerInfo {
+  final class PeerInfo implements WireObject {
+    /** Where the Peer-ID's value starts in the encoding of the common form. */
+    static final int COMMON_ID_OFFSET = 2 * Tlv.HEADER_LENGTH;
+
+    // Peer-ID and Address-Info are read from the encoding on first use when `lazy`; the other
+    // parts are never present then. Parts are immutable, so a racy first read is harmless.
+    private PeerId peerId;
+    private AddressInfo addressInfo;
+    private final UnhashedId unhashedId;
+    private final Uptime uptime;
+    private final Certificate certificate;
+    private final Connections connections;
+    private final NodeResourceUtilization utilization;
+    private final ResourceList resourceList;
+    private final Expires expires;
+    /** The canonical encoding (object header and value); null if it exceeds a 16-bit length. */
+    private final byte[] encoded;
+    private final boolean lazy;
+    private Bytes id;
+    private int hash;
+    private Object memo;
+
+    public PeerInfo(
+        PeerId peerId,
+        AddressInfo addressInfo,
+        UnhashedId unhashedId,
+        Uptime uptime,
+        Certificate certificate,
+        Connections connections,
+        NodeResourceUtilization utilization,
+        ResourceList resourceList,
+        Expires expires) {
       if (peerId == null && addressInfo == null) {
         throw new IllegalArgumentException("a Peer-Info needs a Peer-ID or an Address-Info");
       }
+      this.peerId = peerId;
+      this.addressInfo = addressInfo;
+      this.unhashedId = unhashedId;
+      this.uptime = uptime;
+      this.certificate = certificate;
+      this.connections = connections;
+      this.utilization = utilization;
+      this.resourceList = resourceList;
+      this.expires = expires;
+      this.lazy = false;
+      this.encoded = WireEncoder.canonical(this);
+    }
+
+    /** From the canonical encoding of the common form, checked by the decoder; owns it. */
+    private PeerInfo(byte[] commonForm) {
+      this.unhashedId = null;
+      this.uptime = null;
+      this.certificate = null;
+      this.connections = null;
+      this.utilization = null;
+      this.resourceList = null;
+      this.expires = null;
+      this.lazy = true;
+      this.encoded = commonForm;
+    }
+
+    static PeerInfo ofCommonForm(byte[] encoded) {
+      return new PeerInfo(encoded);
     }
 
     /** A Peer-Info with a Peer-ID and an Address-Info, the common case. */
@@ -41,14 +97,161 @@ public sealed interface WireObject {
           addressInfo, null, null, null, null, null, null, null);
     }
 
+    public PeerId peerId() {
+      PeerId p = peerId;
+      if (p == null && lazy) {
+        p = new PeerId(id());
+        peerId = p;
+      }
+      return p;
+    }
+
+    public AddressInfo addressInfo() {
+      AddressInfo a = addressInfo;
+      if (a == null && lazy) {
+        a = new AddressInfo(List.of(commonCandidate()));
+        addressInfo = a;
+      }
+      return a;
+    }
+
+    public UnhashedId unhashedId() {
+      return unhashedId;
+    }
+
+    public Uptime uptime() {
+      return uptime;
+    }
+
+    public Certificate certificate() {
+      return certificate;
+    }
+
+    public Connections connections() {
+      return connections;
+    }
+
+    public NodeResourceUtilization utilization() {
+      return utilization;
+    }
+
+    public ResourceList resourceList() {
+      return resourceList;
+    }
+
+    public Expires expires() {
+      return expires;
+    }
+
     /** The peer-ID, or null when only an address is given. */
     public Bytes id() {
-      return peerId == null ? null : peerId.id();
+      Bytes b = id;
+      if (b == null) {
+        if (lazy) {
+          b = Bytes.copyOf(encoded, COMMON_ID_OFFSET, commonIdLength());
+        } else if (peerId != null) {
+          b = peerId.id();
+        } else {
+          return null;
+        }
+        id = b;
+      }
+      return b;
+    }
+
+    private int commonIdLength() {
+      return ((encoded[COMMON_ID_OFFSET - 2] & 0xFF) << 8) | (encoded[COMMON_ID_OFFSET - 1] & 0xFF);
+    }
+
+    /** The one candidate of the common form, read from the encoding. */
+    private Candidate commonCandidate() {
+      byte[] b = encoded;
+      int c = COMMON_ID_OFFSET + commonIdLength() + Tlv.HEADER_LENGTH + 1;
+      int alen = (b[c] & 0x0F) == 4 ? 4 : 16;
+      long priority = ((long) (b[c + 3] & 0xFF) << 24) | ((b[c + 4] & 0xFF) << 16)
+          | ((b[c + 5] & 0xFF) << 8) | (b[c + 6] & 0xFF);
+      int t = b[c + 7] & 0xFF;
+      int port = ((b[c + 8] & 0xFF) << 8) | (b[c + 9] & 0xFF);
+      return new Candidate(b[c + 1] & 0xFF, b[c + 2] & 0xFF, priority, t >>> 4, t & 0x0F,
+          new IpAddress(Bytes.copyOf(b, c + 10, alen)), port, null, 0);
+    }
+
+    /**
+     * Whether this is the common form, a Peer-ID and an Address-Info of exactly one candidate
+     * (without a related address) and nothing else, as nodes describe themselves.
+     */
+    public boolean isCommonForm() {
+      if (lazy) {
+        return true;
+      }
+      return peerId != null && addressInfo != null && addressInfo.candidates().size() == 1
+          && addressInfo.candidates().get(0).relatedAddress() == null && unhashedId == null
+          && uptime == null && certificate == null && connections == null && utilization == null
+          && resourceList == null && expires == null;
+    }
+
+    /**
+     * The canonical encoding, object header included; the caller must not modify it. Null if
+     * the value would exceed the 16-bit Length field.
+     */
+    byte[] encoded() {
+      return encoded;
+    }
+
+    /**
+     * A value derived from this Peer-Info once and kept with it (the routing layer keeps the
+     * peer it describes). Single-writer use; a lost race only computes it twice.
+     */
+    public Object memo() {
+      return memo;
+    }
+
+    public void memo(Object value) {
+      memo = value;
     }
 
     @Override
     public ObjectType type() {
       return ObjectType.PEER_INFO;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (this == o) {
+        return true;
+      }
+      if (!(o instanceof PeerInfo p)) {
+        return false;
+      }
+      if (encoded != null || p.encoded != null) {
+        return encoded != null && p.encoded != null && Arrays.equals(encoded, p.encoded);
+      }
+      return Objects.equals(peerId(), p.peerId()) && Objects.equals(addressInfo(), p.addressInfo())
+          && Objects.equals(unhashedId, p.unhashedId) && Objects.equals(uptime, p.uptime)
+          && Objects.equals(certificate, p.certificate)
+          && Objects.equals(connections, p.connections)
+          && Objects.equals(utilization, p.utilization)
+          && Objects.equals(resourceList, p.resourceList) && Objects.equals(expires, p.expires);
+    }
+
+    @Override
+    public int hashCode() {
+      int h = hash;
+      if (h == 0) {
+        h = encoded != null ? Arrays.hashCode(encoded)
+            : Objects.hash(peerId, addressInfo, unhashedId, uptime, certificate, connections,
+                utilization, resourceList, expires);
+        hash = h;
+      }
+      return h;
+    }
+
+    @Override
+    public String toString() {
+      return "PeerInfo[peerId=" + peerId() + ", addressInfo=" + addressInfo() + ", unhashedId="
+          + unhashedId + ", uptime=" + uptime + ", certificate=" + certificate + ", connections="
+          + connections + ", utilization=" + utilization + ", resourceList=" + resourceList
+          + ", expires=" + expires + "]";
     }
   }
 

@@ -1,0 +1,127 @@
+package org.openvoip.p2pp.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.openvoip.p2pp.overlay.PeerRef;
+import org.openvoip.p2pp.wire.WireObject.AddressInfo;
+import org.openvoip.p2pp.wire.WireObject.Candidate;
+import org.openvoip.p2pp.wire.WireObject.Certificate;
+import org.openvoip.p2pp.wire.WireObject.PeerId;
+import org.openvoip.p2pp.wire.WireObject.PeerInfo;
+import org.openvoip.p2pp.wire.WireObject.Uptime;
+
+/**
+ * A Peer-Info keeps its canonical encoding, and the decoder takes the common form (a Peer-ID and
+ * one candidate) whole instead of parsing it: both shortcuts must give exactly what the general
+ * way gives.
+ */
+class PeerInfoTest {
+  private static final WireDecoder DECODER = new WireDecoder(20);
+
+  private static Message keepAlive(PeerInfo sender) {
+    return Message.of(Header.request(Method.KEEP_ALIVE, true, false, 10, 7, Bytes.of(new byte[20])),
+        sender, new WireObject.Expires(30));
+  }
+
+  private static PeerInfo decodedSender(byte[] wire) throws MalformedMessageException {
+    return DECODER.decode(wire).first(PeerInfo.class);
+  }
+
+  private static Candidate randomCandidate(SplittableRandom r) {
+    byte[] a = new byte[r.nextBoolean() ? 4 : 16];
+    r.nextBytes(a);
+    return new Candidate(r.nextInt(256), r.nextInt(256), r.nextLong(1L << 32), r.nextInt(16),
+        r.nextInt(16), new IpAddress(Bytes.of(a)), r.nextInt(65536), null, 0);
+  }
+
+  @Test
+  void theCommonFormDecodesToWhatItsPartsBuild() throws Exception {
+    SplittableRandom r = new SplittableRandom(42);
+    for (int i = 0; i < 2_000; i++) {
+      byte[] id = new byte[1 + r.nextInt(40)];
+      r.nextBytes(id);
+      PeerInfo built = PeerInfo.of(Bytes.of(id), AddressInfo.of(randomCandidate(r)));
+      PeerInfo back = decodedSender(WireEncoder.encode(keepAlive(built)));
+      assertThat(back.isCommonForm()).isTrue();
+      assertThat(back).isEqualTo(built).hasSameHashCodeAs(built);
+      // Parts read from the encoding on demand equal the parts it was built from.
+      assertThat(back.id()).isEqualTo(built.id());
+      assertThat(back.peerId()).isEqualTo(built.peerId());
+      assertThat(back.addressInfo()).isEqualTo(built.addressInfo());
+      assertThat(back.uptime()).isNull();
+      assertThat(back.toString()).isEqualTo(built.toString());
+    }
+  }
+
+  @Test
+  void otherFormsAndNonCanonicalHeadersGoTheGeneralWayToTheSameValue() throws Exception {
+    Candidate c = Candidate.host(IpAddress.of((byte) 10, (byte) 0, (byte) 0, (byte) 1), 7080);
+    Bytes id = Bytes.of(new byte[20]);
+    PeerInfo withUptime = new PeerInfo(new PeerId(id), AddressInfo.of(c), null, new Uptime(5),
+        null, null, null, null, null);
+    PeerInfo twoCandidates = PeerInfo.of(id, AddressInfo.of(c, c));
+    PeerInfo addressOnly = new PeerInfo(null, AddressInfo.of(c), null, null, null, null, null,
+        null, null);
+    for (PeerInfo p : List.of(withUptime, twoCandidates, addressOnly)) {
+      PeerInfo back = decodedSender(WireEncoder.encode(keepAlive(p)));
+      assertThat(back.isCommonForm()).isFalse();
+      assertThat(back).isEqualTo(p);
+    }
+
+    // Reserved bits set in the object headers and in the candidate's first byte are ignored on
+    // receipt: the value is the same Peer-Info, whose encoding is canonical again.
+    PeerInfo plain = PeerInfo.of(id, AddressInfo.of(c));
+    byte[] wire = WireEncoder.encode(keepAlive(plain));
+    int pi = Header.FIXED_LENGTH + 20; // the Peer-Info's object header
+    for (int at : new int[] {pi + 1, pi + 5, pi + 4 + 4 + 20 + 1, pi + 4 + 4 + 20 + 4 + 1}) {
+      byte[] odd = wire.clone();
+      odd[at] |= at == pi + 4 + 4 + 20 + 4 + 1 ? 0x30 : 0x15;
+      PeerInfo back = decodedSender(odd);
+      assertThat(back).as("bit flipped at %d", at).isEqualTo(plain);
+      assertThat(WireEncoder.encode(keepAlive(back))).isEqualTo(wire);
+    }
+  }
+
+  @Test
+  void anOversizedPeerInfoStillFailsWhenEncoded() {
+    // Each part fits its own 16-bit Length; together they do not fit the Peer-Info's.
+    PeerInfo p = new PeerInfo(new PeerId(Bytes.of(new byte[20])), null,
+        new WireObject.UnhashedId(Bytes.of(new byte[1_000])), null,
+        new Certificate(1, Bytes.of(new byte[65_000])), null, null, null, null);
+    assertThat(p).isEqualTo(new PeerInfo(new PeerId(Bytes.of(new byte[20])), null,
+        new WireObject.UnhashedId(Bytes.of(new byte[1_000])), null,
+        new Certificate(1, Bytes.of(new byte[65_000])), null, null, null, null));
+    assertThatThrownBy(() -> WireEncoder.encode(keepAlive(p)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65535");
+  }
+
+  @Test
+  void aPeerInfoGivesOnePeerWhoseAddressIsItsFirstUdpCandidate() throws Exception {
+    Candidate tcp = new Candidate(1, 2, 5, Candidate.TCP, Candidate.HOST,
+        IpAddress.of((byte) 10, (byte) 0, (byte) 0, (byte) 9), 9000, null, 0);
+    Candidate udp = Candidate.host(IpAddress.of((byte) 10, (byte) 0, (byte) 0, (byte) 2), 7080);
+    Bytes id = Bytes.of(new byte[20]);
+
+    PeerInfo common = decodedSender(WireEncoder.encode(keepAlive(PeerInfo.of(id, AddressInfo.of(udp)))));
+    PeerRef p = PeerRef.from(common);
+    assertThat(PeerRef.from(common)).isSameAs(p);
+    assertThat(p.endpoint()).isEqualTo(new org.openvoip.p2pp.env.Endpoint(udp.address(), 7080));
+    assertThat(p.toPeerInfo()).isSameAs(common); // already the form a peer is sent in
+    assertThat(p).isEqualTo(new PeerRef(id, p.endpoint())).hasSameHashCodeAs(new PeerRef(id, p.endpoint()));
+
+    PeerInfo mixed = decodedSender(WireEncoder.encode(keepAlive(PeerInfo.of(id, AddressInfo.of(tcp, udp)))));
+    PeerRef q = PeerRef.from(mixed);
+    assertThat(q).isEqualTo(p);
+    assertThat(q.toPeerInfo()).isEqualTo(PeerInfo.of(id, AddressInfo.of(udp)));
+
+    PeerInfo tcpOnly = decodedSender(WireEncoder.encode(keepAlive(PeerInfo.of(id, AddressInfo.of(tcp)))));
+    assertThat(PeerRef.from(tcpOnly).endpoint().port()).isEqualTo(9000);
+    assertThat(PeerRef.from(tcpOnly)).isNotEqualTo(p);
+    assertThat(PeerRef.from(new PeerInfo(null, AddressInfo.of(udp), null, null, null, null, null,
+        null, null))).isNull();
+  }
+}
