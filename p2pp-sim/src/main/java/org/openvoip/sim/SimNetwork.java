@@ -153,15 +153,32 @@ public final class SimNetwork {
     }
     long delay = Math.max(1, Math.round(latency.oneWayMillis(from, to)));
     // No copy: senders and receivers never modify a sent array (Env#send).
-    Endpoint source = endpoints.get(from);
-    sim.schedule(delay, () -> {
+    sim.schedule(delay, new Delivery(bytes, transport, from, to));
+  }
+
+  /** A packet in flight: the event of its arrival. */
+  private final class Delivery extends Simulator.Event {
+    final byte[] bytes;
+    final Transport transport;
+    final int from;
+    final int to;
+
+    Delivery(byte[] bytes, Transport transport, int from, int to) {
+      this.bytes = bytes;
+      this.transport = transport;
+      this.from = from;
+      this.to = to;
+    }
+
+    @Override
+    void fire() {
       if (!online[to]) {
         packetsLost++;
         return;
       }
       bytesReceived[to] += bytes.length;
-      receivers.get(to).onBytes(bytes, transport, source);
-    });
+      receivers.get(to).onBytes(bytes, transport, endpoints.get(from));
+    }
   }
 
   public long bytesSent(int node) {

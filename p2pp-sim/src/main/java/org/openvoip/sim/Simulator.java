@@ -20,19 +20,19 @@ public final class Simulator {
   /** Milliseconds covered by buckets; a power of two. */
   static final int HORIZON = 1 << 15;
 
-  private static final class Event implements Comparable<Event>, Env.Timer {
-    final long time;
-    final long seq;
-    final Runnable task;
+  /**
+   * A scheduled event. Subclasses that are their own task (a packet in flight) save the
+   * simulator an object per event.
+   */
+  abstract static class Event implements Comparable<Event>, Env.Timer {
+    long time;
+    long seq;
     boolean cancelled;
     /** The next event in the same bucket. */
     Event next;
 
-    Event(long time, long seq, Runnable task) {
-      this.time = time;
-      this.seq = seq;
-      this.task = task;
-    }
+    /** Runs the event. */
+    abstract void fire();
 
     @Override
     public int compareTo(Event o) {
@@ -42,6 +42,19 @@ public final class Simulator {
     @Override
     public void cancel() {
       cancelled = true;
+    }
+  }
+
+  private static final class TaskEvent extends Event {
+    final Runnable task;
+
+    TaskEvent(Runnable task) {
+      this.task = task;
+    }
+
+    @Override
+    void fire() {
+      task.run();
     }
   }
 
@@ -66,7 +79,13 @@ public final class Simulator {
 
   /** Runs {@code task} {@code delay} ms from now (at least 0). */
   public Env.Timer schedule(long delay, Runnable task) {
-    Event e = new Event(now + Math.max(0, delay), seq++, task);
+    return schedule(delay, new TaskEvent(task));
+  }
+
+  /** Schedules an event that is its own task, {@code delay} ms from now (at least 0). */
+  Event schedule(long delay, Event e) {
+    e.time = now + Math.max(0, delay);
+    e.seq = seq++;
     if (e.time - now < HORIZON) {
       append(e);
     } else {
@@ -110,7 +129,7 @@ public final class Simulator {
         near--;
         if (!e.cancelled) {
           executed++;
-          e.task.run();
+          e.fire();
         }
       }
       if (now == until) {

@@ -730,14 +730,46 @@ final class Engine {
           nt == null ? List.of() : refs(nt.entries()));
     }
     RequestOptions o = m.first(RequestOptions.class);
-    List<WireObject> out = withSelf(List.of());
-    if (o != null && o.routingTable()) {
-      out.add(new RoutingTable(capped(overlay.routingTable())));
-    }
-    if (o != null && o.neighborTable()) {
-      out.add(new NeighborTable(capped(overlay.neighborTable())));
-    }
+    boolean wantsRt = o != null && o.routingTable();
+    boolean wantsNt = o != null && o.neighborTable();
+    List<WireObject> out = wantsRt && wantsNt
+        ? List.of(selfInfo, routingTableObject(), neighborTableObject())
+        : wantsRt ? List.of(selfInfo, routingTableObject())
+        : wantsNt ? List.of(selfInfo, neighborTableObject())
+        : List.of(selfInfo);
     return new Answer(ResponseCode.OK, out);
+  }
+
+  /** This node's tables as last sent, and the overlay's tables version they were built at. */
+  private RoutingTable sentRoutingTable;
+  private NeighborTable sentNeighborTable;
+  private long sentTablesVersion = Long.MIN_VALUE;
+
+  /** The Routing-Table object of the overlay's current routing table, built once per change. */
+  private RoutingTable routingTableObject() {
+    sentTablesMatchOverlay();
+    if (sentRoutingTable == null) {
+      sentRoutingTable = new RoutingTable(capped(overlay.routingTable()));
+    }
+    return sentRoutingTable;
+  }
+
+  /** The Neighbor-Table object of the overlay's current neighbour table, built once per change. */
+  private NeighborTable neighborTableObject() {
+    sentTablesMatchOverlay();
+    if (sentNeighborTable == null) {
+      sentNeighborTable = new NeighborTable(capped(overlay.neighborTable()));
+    }
+    return sentNeighborTable;
+  }
+
+  private void sentTablesMatchOverlay() {
+    long v = overlay.tablesVersion();
+    if (v == Long.MIN_VALUE || v != sentTablesVersion) {
+      sentTablesVersion = v;
+      sentRoutingTable = null;
+      sentNeighborTable = null;
+    }
   }
 
   private static List<PeerInfo> capped(List<PeerRef> peers) {
@@ -797,9 +829,9 @@ final class Engine {
             new Expires(Math.max(1, oc.keepAliveMillis() / 1000))));
         RequestOptions o = m.first(RequestOptions.class);
         if (o != null && o.routingTable()) {
-          out.add(new RoutingTable(capped(overlay.routingTable())));
+          out.add(routingTableObject());
         }
-        out.add(new NeighborTable(capped(overlay.neighborTable())));
+        out.add(neighborTableObject());
         yield new Answer(ResponseCode.OK, out);
       }
       case LOOKUP_PEER -> {
@@ -1487,9 +1519,11 @@ final class Engine {
       // Note the objects this node is responsible for now, not only at the next pass: if the
       // range moves on before the pass (a crashed peer restarts within a second), the pass must
       // still know to hand them to the peer that took over.
-      for (Storage.Stored st : storage.all()) {
-        if (!st.primary && overlay.isResponsible(st.key.resourceId())) {
-          st.primary = true;
+      if (storage.size() > 0) {
+        for (Storage.Stored st : storage.all()) {
+          if (!st.primary && overlay.isResponsible(st.key.resourceId())) {
+            st.primary = true;
+          }
         }
       }
       replicationSoon();

@@ -95,4 +95,14 @@ public interface Overlay {
 
   /** A snapshot of the neighbour table (for Chord: predecessor, then successors). */
   List<PeerRef> neighborTable();
+
+  /**
+   * A number that changes whenever {@link #routingTable()} or {@link #neighborTable()} would
+   * return something else, so that the engine can reuse what it built from them (the tables it
+   * sends in every ExchangeTable answer). {@link Long#MIN_VALUE}, the default, means unknown:
+   * nothing is reused.
+   */
+  default long tablesVersion() {
+    return Long.MIN_VALUE;
+  }
 }

@@ -79,25 +79,10 @@ public final class TransactionLayer {
     }
   }
 
-  private record Key(Bytes sourceId, int transactionId) {
-    static Key of(Header h) {
-      return new Key(h.sourceId(), h.transactionId());
-    }
-
-    /**
-     * The Transaction-ID mixed with the Source-ID's first bytes: spreads keys as well as a hash
-     * of the whole ID would, without reading all of every freshly decoded ID.
-     */
-    @Override
-    public int hashCode() {
-      return (transactionId * 0x9E3779B9) ^ sourceId.prefixInt();
-    }
-  }
-
-  private record AckKey(Key key, MessageKind kind) {
-    @Override
-    public int hashCode() {
-      return key.hashCode() * 31 + kind.ordinal();
+  /** Names an answer or indication awaiting its ACK outside a request's entry (rare). */
+  private record AckKey(Bytes sourceId, int transactionId, MessageKind kind) {
+    static AckKey of(Header h, MessageKind kind) {
+      return new AckKey(h.sourceId(), h.transactionId(), kind);
     }
   }
 
@@ -114,8 +99,8 @@ public final class TransactionLayer {
   private final Counters counters;
   private final Counters.Counter acksSent;
 
-  private final Map<Key, ClientTransaction> requests = new HashMap<>();
-  private final Map<Key, Served> served = new HashMap<>();
+  private final TxTable<ClientTransaction> requests = new TxTable<>();
+  private final TxTable<Served> served = new TxTable<>();
   private final Map<AckKey, Resend> awaitingAck = new HashMap<>();
   /** The request being delivered to the handler right now, so respond() can piggyback the ACK. */
   private Served delivering;
@@ -173,14 +158,13 @@ public final class TransactionLayer {
     if (h.kind() != MessageKind.REQUEST || h.ack()) {
       throw new IllegalArgumentException("not a request: " + h.describe());
     }
-    Key key = Key.of(h);
-    if (requests.containsKey(key)) {
+    if (requests.containsKey(h.sourceId(), h.transactionId())) {
       throw new IllegalStateException("transaction " + Integer.toHexString(h.transactionId())
           + " of " + h.sourceId() + " is already pending");
     }
     byte[] bytes = WireEncoder.encode(request);
-    ClientTransaction c = new ClientTransaction(key, bytes, to, Math.max(1, giveUpMillis), listener);
-    requests.put(key, c);
+    ClientTransaction c = new ClientTransaction(h, bytes, to, Math.max(1, giveUpMillis), listener);
+    requests.put(h.sourceId(), h.transactionId(), c);
     c.start(fitting(transport, bytes.length));
   }
 
@@ -191,8 +175,8 @@ public final class TransactionLayer {
       throw new IllegalArgumentException("not an indication: " + h.describe());
     }
     byte[] bytes = WireEncoder.encode(indication);
-    sendReliably(new AckKey(Key.of(h), MessageKind.INDICATION), bytes,
-        fitting(transport, bytes.length), to);
+    sendReliably(AckKey.of(h, MessageKind.INDICATION), bytes, fitting(transport, bytes.length),
+        to);
   }
 
   /**
@@ -240,8 +224,7 @@ public final class TransactionLayer {
       List<WireObject> objects) {
     Header rh = request.header();
     Transport t = request.transport();
-    Key key = Key.of(rh);
-    Served s = served.get(key);
+    Served s = served.get(rh.sourceId(), rh.transactionId());
     boolean piggyback = !t.reliable() && s != null && s == delivering;
     Message response = new Message(header.apply(piggyback), objects);
     byte[] bytes = WireEncoder.encode(response);
@@ -253,13 +236,19 @@ public final class TransactionLayer {
       bytes = WireEncoder.encode(response);
     }
     if (s == null) {
-      sendReliably(new AckKey(key, response.header().kind()), bytes, t, request.from());
+      sendReliably(AckKey.of(rh, response.header().kind()), bytes, t, request.from());
       return;
     }
     // The answer to a request still remembered waits for its ACK in the request's own entry.
     s.response = bytes;
     s.stopAnswering();
-    Resend r = untilAcknowledged(bytes, t, request.from(), () -> s.answering = null);
+    Resend r = new Resend(bytes, t, request.from(), config.t2Millis()) {
+      @Override
+      void giveUp() {
+        s.answering = null;
+        counters.increment("transaction.unacknowledged");
+      }
+    };
     if (!t.reliable()) {
       s.answering = r;
       s.answerKind = response.header().kind();
@@ -281,23 +270,21 @@ public final class TransactionLayer {
     if (old != null) {
       old.stop();
     }
-    Resend r = untilAcknowledged(bytes, t, to, () -> awaitingAck.remove(key));
+    Resend r = new Resend(bytes, t, to, config.t2Millis()) {
+      @Override
+      void giveUp() {
+        awaitingAck.remove(key);
+        counters.increment("transaction.unacknowledged");
+      }
+    };
     if (!t.reliable()) {
       awaitingAck.put(key, r);
     }
     r.start();
   }
 
-  /** A Resend of an answer or indication that, if never acknowledged, is counted and forgotten. */
-  private Resend untilAcknowledged(byte[] bytes, Transport t, Endpoint to, Runnable forget) {
-    return new Resend(bytes, t, to, config.t2Millis(), () -> {
-      forget.run();
-      counters.increment("transaction.unacknowledged");
-    });
-  }
-
   private void sendAck(Header received, Transport t, Endpoint to) {
-    env.send(t, to, WireEncoder.encode(Message.of(Header.ackFor(received, peer, idFor(received)))));
+    env.send(t, to, WireEncoder.encodeAck(received, peer, idFor(received)));
     acksSent.increment();
   }
 
@@ -331,24 +318,23 @@ public final class TransactionLayer {
     Message answer = new Message(Header.responseTo(h, !t.reliable(), e.responseCode(), peer, idFor(h)),
         List.of(self.get(), e.toErrorInfo()));
     byte[] bytes = WireEncoder.encode(answer);
-    sendReliably(new AckKey(Key.of(h), answer.header().kind()), bytes, t, from);
+    sendReliably(AckKey.of(h, answer.header().kind()), bytes, t, from);
     counters.increment("transaction.malformed-requests-answered");
   }
 
   private void onAck(Header h) {
-    Key key = Key.of(h);
     if (h.kind() == MessageKind.REQUEST) {
-      ClientTransaction c = requests.get(key);
+      ClientTransaction c = requests.get(h.sourceId(), h.transactionId());
       if (c != null && c.acknowledged()) {
         return;
       }
     } else {
-      Served s = served.get(key);
+      Served s = served.get(h.sourceId(), h.transactionId());
       if (s != null && s.answering != null && s.answerKind == h.kind()) {
         s.stopAnswering();
         return;
       }
-      Resend r = awaitingAck.remove(new AckKey(key, h.kind()));
+      Resend r = awaitingAck.isEmpty() ? null : awaitingAck.remove(AckKey.of(h, h.kind()));
       if (r != null) {
         r.stop();
         return;
@@ -359,8 +345,7 @@ public final class TransactionLayer {
 
   private void onRequestOrIndication(Message m, Transport t, Endpoint from) {
     Header h = m.header();
-    Key key = Key.of(h);
-    Served s = served.get(key);
+    Served s = served.get(h.sourceId(), h.transactionId());
     // A copy over another transport is not a retransmission: the sender switched on purpose
     // (a retry over TCP after 480), so it is served again.
     if (s != null && s.kind == h.kind() && s.transport == t) {
@@ -372,18 +357,9 @@ public final class TransactionLayer {
       }
       return;
     }
-    Served fresh = new Served(h.kind(), t, from);
-    served.put(key, fresh);
-    env.schedule(config.duplicateWindowMillis(), new Runnable() {
-      @Override
-      public void run() {
-        if (fresh.answering != null) {
-          env.schedule(config.t2Millis(), this); // keep it while its answer awaits an ACK
-        } else {
-          served.remove(key, fresh);
-        }
-      }
-    });
+    Served fresh = new Served(h, t, from);
+    served.put(h.sourceId(), h.transactionId(), fresh);
+    env.schedule(config.duplicateWindowMillis(), fresh);
     boolean indication = h.kind() == MessageKind.INDICATION;
     if (indication && !t.reliable()) {
       sendAck(h, t, from);
@@ -404,8 +380,7 @@ public final class TransactionLayer {
     if (!t.reliable()) {
       sendAck(h, t, from); // always, even if unmatched: it tells the responder we are alive
     }
-    Key key = Key.of(h);
-    ClientTransaction c = requests.get(key);
+    ClientTransaction c = requests.get(h.sourceId(), h.transactionId());
     if (c == null) {
       counters.increment("drop.response-unmatched");
       return;
@@ -415,7 +390,7 @@ public final class TransactionLayer {
       c.restart(c.transport.streamCounterpart());
       return;
     }
-    requests.remove(key);
+    requests.remove(h.sourceId(), h.transactionId());
     c.stopTimers();
     if (h.kind() == MessageKind.RESPONSE_ACK && c.responseDeadline == null) {
       c.sampleRtt();
@@ -427,32 +402,35 @@ public final class TransactionLayer {
 
   /**
    * One message on its way to the next hop: sent now and, over an unreliable transport, again
-   * after T0, 2 T0, 4 T0 ... until {@link #stop()}; after T2 it gives up and runs {@code giveUp}.
-   * Over a reliable transport it is sent once.
+   * after T0, 2 T0, 4 T0 ... until {@link #stop()}; after its give-up time it stops and runs
+   * {@link #giveUp()}. Over a reliable transport it is sent once.
    */
-  private final class Resend implements Runnable {
-    final byte[] bytes;
-    final Transport transport;
+  private abstract class Resend implements Runnable {
+    byte[] bytes;
+    Transport transport;
     final Endpoint to;
     final long giveUpMillis;
-    final Runnable giveUp;
     int transmissions;
-    long interval = config.t0Millis();
+    long interval;
     /** When the next retransmission is due and when to give up, in env time. */
     long nextAt;
     long deadlineAt;
     /** One timer at a time: the next retransmission or the deadline, whichever comes first. */
     Env.Timer timer;
 
-    Resend(byte[] bytes, Transport transport, Endpoint to, long giveUpMillis, Runnable giveUp) {
+    Resend(byte[] bytes, Transport transport, Endpoint to, long giveUpMillis) {
       this.bytes = bytes;
       this.transport = transport;
       this.to = to;
       this.giveUpMillis = giveUpMillis;
-      this.giveUp = giveUp;
     }
 
-    Resend start() {
+    /** No acknowledgement came in time. */
+    abstract void giveUp();
+
+    void start() {
+      transmissions = 0;
+      interval = config.t0Millis();
       transmit();
       if (!transport.reliable()) {
         long now = env.now();
@@ -460,7 +438,6 @@ public final class TransactionLayer {
         deadlineAt = now + giveUpMillis;
         arm(now);
       }
-      return this;
     }
 
     private void arm(long now) {
@@ -473,7 +450,7 @@ public final class TransactionLayer {
       long now = env.now();
       if (now >= deadlineAt) {
         timer = null;
-        giveUp.run();
+        giveUp();
         return;
       }
       counters.increment("transaction.retransmissions");
@@ -496,34 +473,37 @@ public final class TransactionLayer {
     }
   }
 
-  /** A request we sent (figures 8 and 10): being delivered, then waiting T3 for its answer. */
-  private final class ClientTransaction {
-    final Key key;
-    final byte[] bytes;
-    final Endpoint to;
-    final long giveUpMillis;
+  /**
+   * A request we sent (figures 8 and 10): being delivered (it is its own retransmission), then
+   * waiting T3 for its answer.
+   */
+  private final class ClientTransaction extends Resend {
+    final Bytes sourceId;
+    final int transactionId;
     final ResponseListener listener;
-    Transport transport;
-    Resend sending;
     Env.Timer responseDeadline;
     long sentAt;
 
-    ClientTransaction(Key key, byte[] bytes, Endpoint to, long giveUpMillis,
+    ClientTransaction(Header h, byte[] bytes, Endpoint to, long giveUpMillis,
         ResponseListener listener) {
-      this.key = key;
-      this.bytes = bytes;
-      this.to = to;
-      this.giveUpMillis = giveUpMillis;
+      super(bytes, null, to, giveUpMillis);
+      this.sourceId = h.sourceId();
+      this.transactionId = h.transactionId();
       this.listener = listener;
     }
 
     void start(Transport t) {
       transport = t;
       sentAt = env.now();
-      sending = new Resend(bytes, t, to, giveUpMillis, () -> fail("no acknowledgement")).start();
+      start();
       if (t.reliable()) {
         waitResponse();
       }
+    }
+
+    @Override
+    void giveUp() {
+      fail("no acknowledgement");
     }
 
     void restart(Transport t) {
@@ -537,7 +517,7 @@ public final class TransactionLayer {
       if (transport.reliable() || responseDeadline != null) {
         return false;
       }
-      sending.stop();
+      stop();
       sampleRtt();
       waitResponse();
       return true;
@@ -545,7 +525,7 @@ public final class TransactionLayer {
 
     /** Karn's rule: only a request transmitted once gives an unambiguous round-trip time. */
     void sampleRtt() {
-      if (!transport.reliable() && sending.transmissions == 1) {
+      if (!transport.reliable() && transmissions == 1) {
         rttSink.sample(to, env.now() - sentAt);
       }
     }
@@ -555,28 +535,33 @@ public final class TransactionLayer {
     }
 
     void stopTimers() {
-      sending.stop();
+      stop();
       if (responseDeadline != null) {
         responseDeadline.cancel();
       }
     }
 
     private void fail(String what) {
-      if (requests.get(key) != this) {
+      if (requests.get(sourceId, transactionId) != this) {
         return;
       }
-      requests.remove(key);
+      requests.remove(sourceId, transactionId);
       stopTimers();
       counters.increment("transaction.timeouts");
-      int n = sending.transmissions;
+      int n = transmissions;
       listener.onFailure(ResponseCode.TIMEOUT, what + " from " + to + " over " + transport
           + " after " + n + " transmission" + (n == 1 ? "" : "s"));
     }
   }
 
-  /** A request or indication we received, remembered to suppress its retransmissions. */
-  private static final class Served {
+  /**
+   * A request or indication we received, remembered to suppress its retransmissions; it is also
+   * the timer that forgets it at the end of the duplicate window.
+   */
+  private final class Served implements Runnable {
     final MessageKind kind;
+    final Bytes sourceId;
+    final int transactionId;
     final Transport transport;
     final Endpoint from;
     byte[] response;
@@ -584,8 +569,10 @@ public final class TransactionLayer {
     Resend answering;
     MessageKind answerKind;
 
-    Served(MessageKind kind, Transport transport, Endpoint from) {
-      this.kind = kind;
+    Served(Header h, Transport transport, Endpoint from) {
+      this.kind = h.kind();
+      this.sourceId = h.sourceId();
+      this.transactionId = h.transactionId();
       this.transport = transport;
       this.from = from;
     }
@@ -594,6 +581,16 @@ public final class TransactionLayer {
       if (answering != null) {
         answering.stop();
         answering = null;
+      }
+    }
+
+    /** The end of the duplicate window. */
+    @Override
+    public void run() {
+      if (answering != null) {
+        env.schedule(config.t2Millis(), this); // keep it while its answer awaits an ACK
+      } else {
+        served.remove(sourceId, transactionId, this);
       }
     }
   }

@@ -45,6 +45,31 @@ public final class WireEncoder {
     return out;
   }
 
+  /**
+   * The ACK of a received message, as {@code encode(Message.of(Header.ackFor(received, peer,
+   * ownId)))} gives it, written straight into its bytes: ACKs are a third of all datagrams.
+   */
+  public static byte[] encodeAck(Header received, boolean peer, Bytes ownId) {
+    Bytes source = received.sourceId();
+    Bytes responder = received.responseId() != null ? received.responseId() : ownId;
+    if (responder.length() != source.length()) {
+      throw new IllegalArgumentException("Response-ID and Source-ID must have the same length");
+    }
+    int code = received.responseCode();
+    byte[] b = new byte[Header.FIXED_LENGTH + 2 * source.length()];
+    b[0] = (byte) ((Header.VERSION << 6) | (received.kind().code() << 4) | 0x08
+        | (peer ? 0x04 : 0) | (code >>> 8));
+    b[1] = (byte) code;
+    b[2] = (byte) received.method().code();
+    b[3] = (byte) received.ttl();
+    putInt(b, 4, Header.MAGIC_COOKIE);
+    putInt(b, 8, received.transactionId());
+    putInt(b, 12, 0);
+    source.copyTo(b, Header.FIXED_LENGTH);
+    responder.copyTo(b, Header.FIXED_LENGTH + source.length());
+    return b;
+  }
+
   /** The number of bytes {@link #encode} produces for this message. */
   public static int encodedLength(Message m) {
     int n = m.header().length();

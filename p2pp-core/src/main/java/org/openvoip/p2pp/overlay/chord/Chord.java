@@ -287,7 +287,7 @@ final class Chord implements Overlay {
     }
     int c = table.ceiling(d);
     boolean held = c < table.size() && table.id(c).equals(d);
-    if (held && table.get(c).endpoint().equals(p.endpoint())) {
+    if (held && table.get(c).equals(p)) {
       return; // the common case: a peer we already hold, heard from again
     }
     if (!held && !wouldKeep(c, d)) {
@@ -321,7 +321,7 @@ final class Chord implements Overlay {
       return;
     }
     int i = table.indexOf(peer.id());
-    if (i < 0 || !table.get(i).endpoint().equals(peer.endpoint())) {
+    if (i < 0 || !table.get(i).equals(peer)) {
       return; // not held, or held at a newer address
     }
     markGone(table.remove(i));
@@ -598,5 +598,10 @@ final class Chord implements Overlay {
   @Override
   public List<PeerRef> neighborTable() {
     return neighborList();
+  }
+
+  @Override
+  public long tablesVersion() {
+    return table.changes();
   }
 }

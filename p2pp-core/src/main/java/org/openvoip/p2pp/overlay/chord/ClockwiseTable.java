@@ -23,6 +23,8 @@ final class ClockwiseTable {
   private long[] tops = new long[16];
   private PeerRef[] peers = new PeerRef[16];
   private int size;
+  /** Counts changes: puts and removals. */
+  private long changes;
 
   ClockwiseTable(Bytes origin) {
     this.origin = origin;
@@ -56,6 +58,11 @@ final class ClockwiseTable {
 
   int size() {
     return size;
+  }
+
+  /** How many times entries were put or removed. */
+  long changes() {
+    return changes;
   }
 
   boolean isEmpty() {
@@ -142,6 +149,7 @@ final class ClockwiseTable {
   int put(PeerRef p) {
     Bytes id = p.id();
     int i = ceiling(id);
+    changes++;
     if (i < size && peers[i].id().equals(id)) {
       peers[i] = p;
       return i;
@@ -160,6 +168,7 @@ final class ClockwiseTable {
 
   /** Removes and returns entry i. */
   PeerRef remove(int i) {
+    changes++;
     PeerRef p = peers[i];
     System.arraycopy(peers, i + 1, peers, i, size - i - 1);
     System.arraycopy(tops, i + 1, tops, i, size - i - 1);

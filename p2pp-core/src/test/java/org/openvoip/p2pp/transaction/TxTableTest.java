@@ -1,0 +1,58 @@
+package org.openvoip.p2pp.transaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.openvoip.p2pp.wire.Bytes;
+
+/** The transaction table against a HashMap, with keys crowded into few tags and probe runs. */
+class TxTableTest {
+  private record Key(Bytes source, int txId) {}
+
+  @Test
+  void behavesAsAMapUnderCrowdingRemovalAndGrowth() {
+    SplittableRandom r = new SplittableRandom(7);
+    // Sources share their first four bytes (one tag per Transaction-ID), and Transaction-IDs
+    // come from a small range, so keys collide on tags and crowd probe runs; tag 0 occurs too.
+    Bytes[] sources = new Bytes[6];
+    for (int i = 0; i < sources.length; i++) {
+      byte[] b = new byte[20];
+      b[19] = (byte) i;
+      sources[i] = Bytes.of(b);
+    }
+    TxTable<Integer> table = new TxTable<>();
+    Map<Key, Integer> reference = new HashMap<>();
+    for (int step = 0; step < 200_000; step++) {
+      Bytes src = sources[r.nextInt(sources.length)];
+      int tx = r.nextInt(40);
+      Key k = new Key(src, tx);
+      switch (r.nextInt(4)) {
+        case 0, 1 -> {
+          table.put(src, tx, step);
+          reference.put(k, step);
+        }
+        case 2 -> assertThat(table.remove(src, tx)).isEqualTo(reference.remove(k));
+        default -> {
+          Integer v = reference.get(k);
+          boolean removed = v != null && r.nextBoolean() ? table.remove(src, tx, v)
+              : table.remove(src, tx, -1);
+          if (removed) {
+            reference.remove(k);
+          }
+        }
+      }
+      assertThat(table.size()).isEqualTo(reference.size());
+      if (step % 97 == 0) {
+        for (Bytes s : sources) {
+          for (int t = 0; t < 40; t++) {
+            assertThat(table.get(s, t)).isEqualTo(reference.get(new Key(s, t)));
+            assertThat(table.containsKey(s, t)).isEqualTo(reference.containsKey(new Key(s, t)));
+          }
+        }
+      }
+    }
+  }
+}
