@@ -1,8 +1,6 @@
 package org.openvoip.sim;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.openvoip.p2pp.env.Endpoint;
@@ -38,15 +36,31 @@ public final class SimNetwork {
   private final double lossRate;
   private final long seed;
   private final SplittableRandom lossRandom;
-  private final List<Receiver> receivers = new ArrayList<>();
-  private final List<Env> envs = new ArrayList<>();
-  private final List<Endpoint> endpoints = new ArrayList<>();
-  private boolean[] online = new boolean[16];
-  private long[] bytesSent = new long[16];
-  private long[] bytesReceived = new long[16];
+  /**
+   * One object per node with everything a packet to or from it touches: a packet in flight
+   * holds its destination's slot, so delivering it reads one object, not five arrays.
+   */
+  private Slot[] slots = new Slot[16];
+  private int size;
   private long packetsSent;
   private long packetsLost;
   private long fingerprint = 0x0905EED5L;
+
+  private static final class Slot {
+    final int node;
+    final Endpoint endpoint;
+    Receiver receiver;
+    boolean online = true;
+    long bytesSent;
+    long bytesReceived;
+    Env env;
+
+    Slot(int node, Endpoint endpoint, Receiver receiver) {
+      this.node = node;
+      this.endpoint = endpoint;
+      this.receiver = receiver;
+    }
+  }
 
   /**
    * @param lossRate probability that a datagram is lost, 0 to 1
@@ -65,30 +79,28 @@ public final class SimNetwork {
 
   /** Adds an online node and returns its number. */
   public int addNode(Receiver receiver) {
-    int n = receivers.size();
-    receivers.add(receiver);
-    if (n == online.length) {
-      online = Arrays.copyOf(online, n * 2);
-      bytesSent = Arrays.copyOf(bytesSent, n * 2);
-      bytesReceived = Arrays.copyOf(bytesReceived, n * 2);
+    int n = size;
+    if (n == slots.length) {
+      slots = Arrays.copyOf(slots, n * 2);
     }
-    online[n] = true;
-    envs.add(newEnv(n));
-    endpoints.add(endpoint(n));
+    Slot slot = new Slot(n, endpoint(n), receiver);
+    slot.env = newEnv(slot);
+    slots[n] = slot;
+    size++;
     return n;
   }
 
   public void receiver(int node, Receiver receiver) {
-    receivers.set(node, receiver);
+    slots[node].receiver = receiver;
   }
 
   /** Takes a node off the network or brings it back (churn). */
   public void setOnline(int node, boolean up) {
-    online[node] = up;
+    slots[node].online = up;
   }
 
   public int size() {
-    return receivers.size();
+    return size;
   }
 
   public Endpoint endpoint(int node) {
@@ -99,23 +111,21 @@ public final class SimNetwork {
 
   /** The node at {@code e}, or -1 if none. */
   public int node(Endpoint e) {
-    if (e.port() != PORT || e.address().version() != 4) {
+    long ip = e.ipv4();
+    if (e.port() != PORT || ip < 0) {
       return -1;
     }
-    var o = e.address().octets();
-    int a = ((o.get(0) & 0xFF) << 24) | ((o.get(1) & 0xFF) << 16) | ((o.get(2) & 0xFF) << 8)
-        | (o.get(3) & 0xFF);
-    int n = a - BASE;
-    return n >= 0 && n < receivers.size() ? n : -1;
+    long n = ip - (BASE & 0xFFFF_FFFFL);
+    return n >= 0 && n < size ? (int) n : -1;
   }
 
   /** The environment of node {@code node}: the simulator's clock and a generator of its own. */
   public Env env(int node) {
-    return envs.get(node);
+    return slots[node].env;
   }
 
-  private Env newEnv(int node) {
-    RandomGenerator random = new SplittableRandom(seed * 31 + node * 0x9E3779B97F4A7C15L);
+  private Env newEnv(Slot slot) {
+    RandomGenerator random = new SplittableRandom(seed * 31 + slot.node * 0x9E3779B97F4A7C15L);
     return new Env() {
       @Override
       public long now() {
@@ -134,16 +144,18 @@ public final class SimNetwork {
 
       @Override
       public void send(Transport transport, Endpoint destination, byte[] bytes) {
-        transmit(node, transport, destination, bytes);
+        transmit(slot, transport, destination, bytes);
       }
     };
   }
 
-  private void transmit(int from, Transport transport, Endpoint destination, byte[] bytes) {
+  private void transmit(Slot src, Transport transport, Endpoint destination, byte[] bytes) {
     packetsSent++;
-    bytesSent[from] += bytes.length;
+    src.bytesSent += bytes.length;
+    int from = src.node;
     int to = node(destination);
-    boolean lost = to < 0 || !online[from] || !online[to]
+    Slot dst = to < 0 ? null : slots[to];
+    boolean lost = dst == null || !src.online || !dst.online
         || (!transport.reliable() && lossRate > 0 && lossRandom.nextDouble() < lossRate);
     fingerprint = mix(fingerprint ^ sim.now() ^ ((long) from << 20) ^ ((long) to << 42)
         ^ transport.ordinal() ^ Bytes.contentHash(bytes) * 0xFF51AFD7ED558CCDL ^ (lost ? 1 : 0));
@@ -153,40 +165,41 @@ public final class SimNetwork {
     }
     long delay = Math.max(1, Math.round(latency.oneWayMillis(from, to)));
     // No copy: senders and receivers never modify a sent array (Env#send).
-    sim.schedule(delay, new Delivery(bytes, transport, from, to));
+    sim.schedule(delay, new Delivery(bytes, transport, src.endpoint, dst));
   }
 
   /** A packet in flight: the event of its arrival. */
   private final class Delivery extends Simulator.Event {
     final byte[] bytes;
     final Transport transport;
-    final int from;
-    final int to;
+    final Endpoint source;
+    final Slot to;
 
-    Delivery(byte[] bytes, Transport transport, int from, int to) {
+    Delivery(byte[] bytes, Transport transport, Endpoint source, Slot to) {
       this.bytes = bytes;
       this.transport = transport;
-      this.from = from;
+      this.source = source;
       this.to = to;
     }
 
     @Override
     void fire() {
-      if (!online[to]) {
+      Slot dst = to;
+      if (!dst.online) {
         packetsLost++;
         return;
       }
-      bytesReceived[to] += bytes.length;
-      receivers.get(to).onBytes(bytes, transport, endpoints.get(from));
+      dst.bytesReceived += bytes.length;
+      dst.receiver.onBytes(bytes, transport, source);
     }
   }
 
   public long bytesSent(int node) {
-    return bytesSent[node];
+    return slots[node].bytesSent;
   }
 
   public long bytesReceived(int node) {
-    return bytesReceived[node];
+    return slots[node].bytesReceived;
   }
 
   public long packetsSent() {

@@ -69,6 +69,8 @@ final class Engine {
   final OverlayConfig oc;
   final Env env;
   final Counters counters = new Counters();
+  private final Counters.Counter redirects = counters.counter("routing.redirects");
+  private final Counters.Counter lookupsCompleted = counters.counter("lookup.completed");
   final PeerRef self;
   final PeerInfo selfInfo;
   final TransactionLayer transactions;
@@ -103,7 +105,7 @@ final class Engine {
     this.rtt = new RttTable(oc.hopTimeoutMillis(), oc.minHopTimeoutMillis(),
         oc.transactions().t2Millis());
     this.transactions = new TransactionLayer(env, oc.transactions(),
-        new WireDecoder(oc.idLength()), id, true, () -> selfInfo, this::onRequest, counters);
+        WireDecoder.forIdLength(oc.idLength()), id, true, () -> selfInfo, this::onRequest, counters);
     transactions.onRttSample(rtt::sample);
     this.overlay = Overlays.provider(oc.algorithm()).create(new Context());
   }
@@ -515,7 +517,7 @@ final class Engine {
       }
       forward(in, key, hops, 0);
     } else {
-      counters.increment("routing.redirects");
+      redirects.increment();
       List<WireObject> objs = new ArrayList<>();
       objs.add(selfInfo);
       objs.addAll(infos(hops));
@@ -1173,8 +1175,11 @@ final class Engine {
     final long began;
     final RouteCallback done;
     final List<PeerRef> candidates = new ArrayList<>();
-    /** Peers asked, by ID and address: a peer that restarted elsewhere is a new peer to ask. */
-    final Set<PeerRef> asked = new java.util.HashSet<>();
+    /**
+     * Peers asked, by ID and address: a peer that restarted elsewhere is a new peer to ask. A
+     * lookup asks a few peers, so a list searched in order beats hashing each of them.
+     */
+    final List<PeerRef> asked = new ArrayList<>();
     final List<Path> paths = new ArrayList<>();
     final int parallelism;
     int inFlight;
@@ -1301,18 +1306,32 @@ final class Engine {
       }
     }
 
+    /**
+     * Adds a peer to the candidates, kept in the overlay's order for the key (after those it
+     * ranks equal with, which share its ID), unless it is this node or already there.
+     */
     void addCandidate(PeerRef p) {
-      if (p.id().equals(self.id())) {
+      Bytes id = p.id();
+      if (id.equals(self.id())) {
         return;
       }
-      for (PeerRef c : candidates) {
-        if (c.equals(p)) {
-          return;
+      // The candidates are sorted: find the first one not ranked before p, then walk over
+      // those ranked equal (the same ID) to the insertion point, skipping p if it is there.
+      int lo = 0;
+      int hi = candidates.size();
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (overlay.compareForKey(key, candidates.get(mid).id(), id) < 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
         }
       }
-      int i = 0;
-      while (i < candidates.size() && overlay.compareForKey(key, candidates.get(i).id(), p.id()) <= 0) {
-        i++;
+      int i = lo;
+      for (; i < candidates.size() && candidates.get(i).id().equals(id); i++) {
+        if (candidates.get(i).equals(p)) {
+          return;
+        }
       }
       candidates.add(i, p);
     }
@@ -1329,7 +1348,7 @@ final class Engine {
           p.stopTimer();
         }
         deadline.cancel();
-        counters.increment("lookup.completed");
+        lookupsCompleted.increment();
         PeerRef responder = PeerRef.from(response.first(PeerInfo.class));
         done.onResponse(response, new Results.Route(responder == null ? from : responder,
             hopsOnPath, env.now() - began));

@@ -1,26 +1,33 @@
 package org.openvoip.p2pp.node;
 
 import org.openvoip.p2pp.env.Endpoint;
-import org.openvoip.p2pp.wire.Bytes;
 
 /**
  * Round-trip estimates per peer (RFC 6298's smoothed RTT and variation), for hop timeouts.
  * Remembers the {@value #CAPACITY} most recently used peers only.
  *
- * <p>Kept in flat arrays, a 64-bit key per endpoint (an IPv4 endpoint's address and port exactly;
- * an IPv6 one's by a 64-bit hash, so two IPv6 endpoints could share an estimate with probability
- * 2^-64, which would only blur a timeout), searched linearly: a node asks on every hop, and
- * 64 longs in a row are cheaper to scan than a map's entries are to chase.
+ * <p>Kept in flat arrays, a 64-bit key per endpoint ({@link Endpoint#key()}: an IPv4 endpoint's
+ * address and port exactly; an IPv6 one's by a 64-bit hash, so two IPv6 endpoints could share an
+ * estimate with probability 2^-64, which would only blur a timeout). A node asks on every hop
+ * and samples on every answer, so both are O(1): an open-addressed index from key to entry, and
+ * the entries on a list from most to least recently used, whose tail is the one to evict.
  */
 final class RttTable {
   static final int CAPACITY = 64;
+  /** Index slots: a power of two, at least twice the capacity. */
+  private static final int SLOTS = 2 * CAPACITY;
+  private static final int NONE = -1;
 
   private final long[] keys = new long[CAPACITY];
   private final double[] srtt = new double[CAPACITY];
   private final double[] rttvar = new double[CAPACITY];
-  /** When each entry was last used, on a counter of uses. */
-  private final long[] used = new long[CAPACITY];
-  private long uses;
+  /** Recency list: next (less recent) and previous (more recent) entry, or NONE. */
+  private final int[] older = new int[CAPACITY];
+  private final int[] newer = new int[CAPACITY];
+  private int mostRecent = NONE;
+  private int leastRecent = NONE;
+  /** Entry + 1 per slot; 0 is empty. */
+  private final byte[] index = new byte[SLOTS];
   private int size;
   private final long unknownTimeout;
   private final long minTimeout;
@@ -33,51 +40,112 @@ final class RttTable {
   }
 
   static long key(Endpoint e) {
-    Bytes a = e.address().octets();
-    if (a.length() == 4) {
-      long ip = ((a.get(0) & 0xFFL) << 24) | ((a.get(1) & 0xFF) << 16) | ((a.get(2) & 0xFF) << 8)
-          | (a.get(3) & 0xFF);
-      return (1L << 48) | (ip << 16) | e.port();
-    }
-    byte[] b = new byte[18];
-    a.copyTo(b, 0);
-    b[16] = (byte) (e.port() >>> 8);
-    b[17] = (byte) e.port();
-    return Bytes.contentHash(b) | Long.MIN_VALUE; // never equal to an IPv4 key
+    return e.key();
   }
 
+  private static int home(long key) {
+    long h = key * 0x9E3779B97F4A7C15L;
+    return (int) (h >>> 57) & (SLOTS - 1); // the top bits mix every key bit
+  }
+
+  /** The entry holding key, or NONE. */
   private int find(long key) {
-    for (int i = 0; i < size; i++) {
-      if (keys[i] == key) {
-        return i;
+    for (int s = home(key); ; s = (s + 1) & (SLOTS - 1)) {
+      int e = index[s] - 1;
+      if (e < 0) {
+        return NONE;
+      }
+      if (keys[e] == key) {
+        return e;
       }
     }
-    return -1;
+  }
+
+  private void indexPut(long key, int entry) {
+    int s = home(key);
+    while (index[s] != 0) {
+      s = (s + 1) & (SLOTS - 1);
+    }
+    index[s] = (byte) (entry + 1);
+  }
+
+  /** Removes key's slot, shifting its probe run back over the gap. */
+  private void indexRemove(long key) {
+    int gap = home(key);
+    while (keys[index[gap] - 1] != key) {
+      gap = (gap + 1) & (SLOTS - 1);
+    }
+    int j = gap;
+    while (true) {
+      j = (j + 1) & (SLOTS - 1);
+      if (index[j] == 0) {
+        break;
+      }
+      int h = home(keys[index[j] - 1]);
+      boolean stays = gap <= j ? gap < h && h <= j : gap < h || h <= j;
+      if (!stays) {
+        index[gap] = index[j];
+        gap = j;
+      }
+    }
+    index[gap] = 0;
+  }
+
+  /** Makes entry e the most recently used. */
+  private void touch(int e) {
+    if (mostRecent == e) {
+      return;
+    }
+    unlink(e);
+    older[e] = mostRecent;
+    newer[e] = NONE;
+    if (mostRecent != NONE) {
+      newer[mostRecent] = e;
+    }
+    mostRecent = e;
+    if (leastRecent == NONE) {
+      leastRecent = e;
+    }
+  }
+
+  private void unlink(int e) {
+    int o = older[e];
+    int n = newer[e];
+    if (n != NONE) {
+      older[n] = o;
+    } else if (mostRecent == e) {
+      mostRecent = o;
+    }
+    if (o != NONE) {
+      newer[o] = n;
+    } else if (leastRecent == e) {
+      leastRecent = n;
+    }
+    older[e] = NONE;
+    newer[e] = NONE;
   }
 
   void sample(Endpoint peer, long millis) {
     long key = key(peer);
     int i = find(key);
     if (i < 0) {
-      i = size < CAPACITY ? size++ : leastRecentlyUsed();
+      if (size < CAPACITY) {
+        i = size++;
+        older[i] = NONE;
+        newer[i] = NONE;
+      } else {
+        i = leastRecent;
+        indexRemove(keys[i]);
+      }
       keys[i] = key;
+      indexPut(key, i);
       srtt[i] = millis;
       rttvar[i] = millis / 2.0;
     } else {
       rttvar[i] = 0.75 * rttvar[i] + 0.25 * Math.abs(srtt[i] - millis);
       srtt[i] = 0.875 * srtt[i] + 0.125 * millis;
     }
-    used[i] = ++uses;
-  }
-
-  private int leastRecentlyUsed() {
-    int oldest = 0;
-    for (int i = 1; i < size; i++) {
-      if (used[i] < used[oldest]) {
-        oldest = i;
-      }
-    }
-    return oldest;
+    touch(i);
   }
 
   /** How long to wait for {@code peer}'s answer before trying another hop. */
@@ -86,7 +154,7 @@ final class RttTable {
     if (i < 0) {
       return unknownTimeout;
     }
-    used[i] = ++uses;
+    touch(i);
     long t = Math.round(srtt[i] + 4 * rttvar[i]);
     return Math.max(minTimeout, Math.min(maxTimeout, t));
   }

@@ -32,7 +32,8 @@ public interface Overlay {
 
   /**
    * The order in which an iterative lookup tries candidates it learned: negative if {@code a}
-   * is a better next hop toward {@code key} than {@code b}.
+   * is a better next hop toward {@code key} than {@code b}. A total order: zero only when
+   * {@code a} and {@code b} are the same ID.
    */
   int compareForKey(Bytes key, Bytes a, Bytes b);
 

@@ -477,7 +477,7 @@ public final class TransactionLayer {
    * A request we sent (figures 8 and 10): being delivered (it is its own retransmission), then
    * waiting T3 for its answer.
    */
-  private final class ClientTransaction extends Resend {
+  private final class ClientTransaction extends Resend implements TxTable.Named {
     final Bytes sourceId;
     final int transactionId;
     final ResponseListener listener;
@@ -490,6 +490,11 @@ public final class TransactionLayer {
       this.sourceId = h.sourceId();
       this.transactionId = h.transactionId();
       this.listener = listener;
+    }
+
+    @Override
+    public Bytes sourceId() {
+      return sourceId;
     }
 
     void start(Transport t) {
@@ -558,7 +563,7 @@ public final class TransactionLayer {
    * A request or indication we received, remembered to suppress its retransmissions; it is also
    * the timer that forgets it at the end of the duplicate window.
    */
-  private final class Served implements Runnable {
+  private final class Served implements Runnable, TxTable.Named {
     final MessageKind kind;
     final Bytes sourceId;
     final int transactionId;
@@ -575,6 +580,11 @@ public final class TransactionLayer {
       this.transactionId = h.transactionId();
       this.transport = transport;
       this.from = from;
+    }
+
+    @Override
+    public Bytes sourceId() {
+      return sourceId;
     }
 
     void stopAnswering() {

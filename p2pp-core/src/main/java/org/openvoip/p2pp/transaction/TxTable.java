@@ -7,16 +7,20 @@ import org.openvoip.p2pp.wire.Bytes;
  * open addressing with linear probing in flat arrays, so that finding a transaction allocates
  * no key object. Each slot has a 64-bit tag, the Transaction-ID beside the Source-ID's first
  * four bytes, so a probe reads one array until the tags match and only then compares whole
- * Source-IDs. Removal shifts the probe run back, leaving no tombstones. Single-threaded, like
- * the rest of the engine.
+ * Source-IDs, which the values themselves carry. Removal shifts the probe run back, leaving no
+ * tombstones. Single-threaded, like the rest of the engine.
  */
-final class TxTable<V> {
+final class TxTable<V extends TxTable.Named> {
+  /** A value that knows the Source-ID of its transaction. */
+  interface Named {
+    Bytes sourceId();
+  }
+
   private static final int MIN_CAPACITY = 16;
 
   /** 0 marks an empty slot; a key whose tag would be 0 is tagged 1 (the IDs still decide). */
   private long[] tags;
-  private Bytes[] sources;
-  private Object[] values;
+  private Named[] values;
   private int size;
 
   TxTable() {
@@ -25,8 +29,7 @@ final class TxTable<V> {
 
   private void allocate(int capacity) {
     tags = new long[capacity];
-    sources = new Bytes[capacity];
-    values = new Object[capacity];
+    values = new Named[capacity];
   }
 
   int size() {
@@ -51,7 +54,7 @@ final class TxTable<V> {
     int i = home(t, mask);
     long x;
     while ((x = ts[i]) != 0) {
-      if (x == t && sources[i].equals(source)) {
+      if (x == t && values[i].sourceId().equals(source)) {
         return i;
       }
       i = (i + 1) & mask;
@@ -69,7 +72,10 @@ final class TxTable<V> {
     return slot(source, txId) >= 0;
   }
 
-  /** Maps the transaction to {@code value} (not null), replacing any previous value. */
+  /**
+   * Maps the transaction to {@code value}, which must carry {@code source} as its Source-ID,
+   * replacing any previous value.
+   */
   void put(Bytes source, int txId, V value) {
     int i = slot(source, txId);
     if (i >= 0) {
@@ -82,7 +88,6 @@ final class TxTable<V> {
     }
     i = ~i;
     tags[i] = tag(source, txId);
-    sources[i] = source;
     values[i] = value;
     size++;
   }
@@ -124,21 +129,18 @@ final class TxTable<V> {
       boolean stays = gap <= j ? gap < home && home <= j : gap < home || home <= j;
       if (!stays) {
         tags[gap] = tags[j];
-        sources[gap] = sources[j];
         values[gap] = values[j];
         gap = j;
       }
     }
     tags[gap] = 0;
-    sources[gap] = null;
     values[gap] = null;
     size--;
   }
 
   private void grow() {
     long[] oldTags = tags;
-    Bytes[] oldSrc = sources;
-    Object[] oldVal = values;
+    Named[] oldVal = values;
     allocate(oldVal.length * 2);
     int mask = tags.length - 1;
     for (int k = 0; k < oldTags.length; k++) {
@@ -148,7 +150,6 @@ final class TxTable<V> {
           i = (i + 1) & mask;
         }
         tags[i] = oldTags[k];
-        sources[i] = oldSrc[k];
         values[i] = oldVal[k];
       }
     }

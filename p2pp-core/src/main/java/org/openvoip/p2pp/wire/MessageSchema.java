@@ -21,18 +21,60 @@ public final class MessageSchema {
   /** How many objects of one type a message may carry. */
   public record Rule(ObjectType type, int min, int max) {}
 
-  /** One message's rules and a bit per {@link ObjectType#ordinal()} of the types they allow. */
-  record RuleSet(List<Rule> rules, long allowed) {
+  /**
+   * One message's rules, and the same as bit masks over {@link ObjectType#ordinal()}: the types
+   * allowed, those required (at least one), those allowed once at most, and how many Peer-Infos
+   * are required (the only type ever required more than once).
+   */
+  record RuleSet(List<Rule> rules, long allowed, long required, long single, int minPeerInfos) {
     static RuleSet of(List<Rule> rules) {
-      long mask = 0;
+      long allowed = 0;
+      long required = 0;
+      long single = 0;
+      int minPeerInfos = 0;
       for (Rule r : rules) {
-        mask |= 1L << r.type().ordinal();
+        long bit = 1L << r.type().ordinal();
+        allowed |= bit;
+        if (r.min() > 0) {
+          required |= bit;
+        }
+        if (r.max() == 1) {
+          single |= bit;
+        } else if (r.max() != MANY) {
+          throw new AssertionError("a maximum other than 1 or many: " + r);
+        }
+        if (r.type() == PEER_INFO) {
+          minPeerInfos = r.min();
+        } else if (r.min() > 1) {
+          throw new AssertionError("only Peer-Infos are required more than once: " + r);
+        }
       }
-      return new RuleSet(rules, mask);
+      return new RuleSet(rules, allowed, required, single, minPeerInfos);
     }
 
     boolean allows(ObjectType t) {
       return (allowed & (1L << t.ordinal())) != 0;
+    }
+
+    /**
+     * Whether the objects keep every rule: one pass over them, the common case. Only when it
+     * says no are the rules walked one by one, to name what is wrong.
+     */
+    boolean kept(List<WireObject> objects) {
+      long seen = 0;
+      int peerInfos = 0;
+      for (int i = 0; i < objects.size(); i++) {
+        ObjectType t = objects.get(i).type();
+        long bit = 1L << t.ordinal();
+        if ((allowed & bit) == 0 || (single & bit & seen) != 0) {
+          return false;
+        }
+        seen |= bit;
+        if (t == PEER_INFO) {
+          peerInfos++;
+        }
+      }
+      return (required & ~seen) == 0 && peerInfos >= minPeerInfos;
     }
   }
 
@@ -106,6 +148,9 @@ public final class MessageSchema {
    */
   public static void check(Message m) throws MalformedMessageException {
     RuleSet rules = ruleSet(m.header());
+    if (rules.kept(m.objects())) {
+      return;
+    }
     for (int i = 0; i < m.objects().size(); i++) {
       WireObject o = m.objects().get(i);
       if (!rules.allows(o.type())) {
@@ -122,6 +167,9 @@ public final class MessageSchema {
    */
   static void checkCounts(Message m, RuleSet rules) throws MalformedMessageException {
     List<WireObject> objects = m.objects();
+    if (rules.kept(objects)) {
+      return;
+    }
     List<Rule> all = rules.rules();
     for (int k = 0; k < all.size(); k++) {
       Rule r = all.get(k);

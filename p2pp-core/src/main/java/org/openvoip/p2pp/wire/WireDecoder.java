@@ -72,6 +72,22 @@ public final class WireDecoder {
     this.maxMessageLength = maxMessageLength;
   }
 
+  /** Shared decoders with the default limit, one per ID length: they are immutable. */
+  private static final WireDecoder[] SHARED = new WireDecoder[256];
+
+  /**
+   * A decoder for this ID length with the default limit, the same instance every time: the
+   * nodes of one overlay share it (and it stays in the processor's cache).
+   */
+  public static WireDecoder forIdLength(int idLength) {
+    WireDecoder d = idLength > 0 && idLength < SHARED.length ? SHARED[idLength] : null;
+    if (d == null) {
+      d = new WireDecoder(idLength); // checks the length
+      SHARED[idLength] = d; // a race only builds an equal decoder twice
+    }
+    return d;
+  }
+
   public int idLength() {
     return idLength;
   }

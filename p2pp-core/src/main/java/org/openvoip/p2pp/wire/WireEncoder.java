@@ -132,9 +132,9 @@ public final class WireEncoder {
     } else if (o instanceof P2pOptions p) {
       return 5 + p.overlayId().length();
     } else if (o instanceof RoutingTable t) {
-      return 1 + sum(t.entries());
+      return t.encoding().length - Tlv.HEADER_LENGTH;
     } else if (o instanceof NeighborTable t) {
-      return 1 + sum(t.entries());
+      return t.encoding().length - Tlv.HEADER_LENGTH;
     } else if (o instanceof PLookup p) {
       return 1 + p.peerIdA().length() + (p.peerIdB() == null ? 0 : p.peerIdB().length());
     } else if (o instanceof ResourceId r) {
@@ -238,6 +238,12 @@ public final class WireEncoder {
       System.arraycopy(e, 0, b, pos, e.length);
       return pos + e.length;
     }
+    if (o instanceof NeighborTable t) {
+      return copy(t.encoding(), b, pos);
+    }
+    if (o instanceof RoutingTable t) {
+      return copy(t.encoding(), b, pos);
+    }
     b[pos] = (byte) o.type().code();
     b[pos + 1] = (byte) (o.type().flags() << 6);
     int p = pos + Tlv.HEADER_LENGTH;
@@ -265,10 +271,8 @@ public final class WireEncoder {
           r.separateRequest(), r.partialReply(), r.neighborJoin(), r.routeLog()));
     } else if (o instanceof DiagnosticOptions d) {
       p = putInt(b, p, flags(d.connections(), d.utilization(), d.messagesReceived(), d.asNumber()));
-    } else if (o instanceof RoutingTable t) {
-      p = writeTable(t.entries(), b, p);
-    } else if (o instanceof NeighborTable t) {
-      p = writeTable(t.entries(), b, p);
+    } else if (o instanceof RoutingTable || o instanceof NeighborTable) {
+      throw new AssertionError("tables are copied whole above");
     } else if (o instanceof PLookup l) {
       b[p++] = (byte) ((l.count() << 2) | (l.exact() ? 2 : 0) | (l.range() ? 1 : 0));
       p = put(l.peerIdA(), b, p);
@@ -361,6 +365,26 @@ public final class WireEncoder {
       p = putShort(b, p, c.relatedPort());
     }
     return p;
+  }
+
+  private static int copy(byte[] e, byte[] b, int pos) {
+    System.arraycopy(e, 0, b, pos, e.length);
+    return pos + e.length;
+  }
+
+  /**
+   * A table object whole, header included: the encoding a Routing- or Neighbor-Table keeps.
+   * Its Length is checked when a message holding it is sized, as for any object.
+   */
+  static byte[] encodeTable(WireObject table, List<PeerInfo> entries) {
+    int v = 1 + sum(entries);
+    byte[] b = new byte[Tlv.HEADER_LENGTH + v];
+    b[0] = (byte) table.type().code();
+    b[1] = (byte) (table.type().flags() << 6);
+    b[2] = (byte) (v >>> 8);
+    b[3] = (byte) v;
+    writeTable(entries, b, Tlv.HEADER_LENGTH);
+    return b;
   }
 
   private static int writeTable(List<PeerInfo> entries, byte[] b, int p) {

@@ -50,4 +50,34 @@ class RttTableTest {
     assertThat(table.timeout(v4(2))).isEqualTo(5000);
     assertThat(table.timeout(v4(1000))).isEqualTo(5000);
   }
+
+  @Test
+  void agreesWithASimpleLeastRecentlyUsedCacheUnderChurn() {
+    // The reference: an access-ordered map of estimates that evicts its eldest entry.
+    java.util.LinkedHashMap<Endpoint, double[]> ref = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    for (int step = 0; step < 100_000; step++) {
+      Endpoint p = v4(r.nextInt(3 * RttTable.CAPACITY));
+      if (r.nextBoolean()) {
+        long ms = 1 + r.nextInt(3000);
+        table.sample(p, ms);
+        double[] e = ref.get(p);
+        if (e == null) {
+          if (ref.size() == RttTable.CAPACITY) {
+            ref.remove(ref.keySet().iterator().next());
+          }
+          ref.put(p, new double[] {ms, ms / 2.0});
+        } else {
+          e[1] = 0.75 * e[1] + 0.25 * Math.abs(e[0] - ms);
+          e[0] = 0.875 * e[0] + 0.125 * ms;
+        }
+      } else {
+        double[] e = ref.get(p);
+        long expected = e == null ? 1000
+            : Math.max(300, Math.min(5000, Math.round(e[0] + 4 * e[1])));
+        assertThat(table.timeout(p)).as("step %d", step).isEqualTo(expected);
+      }
+      assertThat(table.size()).isEqualTo(ref.size());
+    }
+  }
 }

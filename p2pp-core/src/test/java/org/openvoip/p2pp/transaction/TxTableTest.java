@@ -12,6 +12,9 @@ import org.openvoip.p2pp.wire.Bytes;
 class TxTableTest {
   private record Key(Bytes source, int txId) {}
 
+  /** A value that names its Source-ID, as transactions do. */
+  private record Value(Bytes sourceId, int step) implements TxTable.Named {}
+
   @Test
   void behavesAsAMapUnderCrowdingRemovalAndGrowth() {
     SplittableRandom r = new SplittableRandom(7);
@@ -23,22 +26,23 @@ class TxTableTest {
       b[19] = (byte) i;
       sources[i] = Bytes.of(b);
     }
-    TxTable<Integer> table = new TxTable<>();
-    Map<Key, Integer> reference = new HashMap<>();
+    TxTable<Value> table = new TxTable<>();
+    Map<Key, Value> reference = new HashMap<>();
     for (int step = 0; step < 200_000; step++) {
       Bytes src = sources[r.nextInt(sources.length)];
       int tx = r.nextInt(40);
       Key k = new Key(src, tx);
       switch (r.nextInt(4)) {
         case 0, 1 -> {
-          table.put(src, tx, step);
-          reference.put(k, step);
+          Value v = new Value(src, step);
+          table.put(src, tx, v);
+          reference.put(k, v);
         }
         case 2 -> assertThat(table.remove(src, tx)).isEqualTo(reference.remove(k));
         default -> {
-          Integer v = reference.get(k);
+          Value v = reference.get(k);
           boolean removed = v != null && r.nextBoolean() ? table.remove(src, tx, v)
-              : table.remove(src, tx, -1);
+              : table.remove(src, tx, new Value(src, -1));
           if (removed) {
             reference.remove(k);
           }
