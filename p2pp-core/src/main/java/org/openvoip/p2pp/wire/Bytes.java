@@ -144,6 +144,39 @@ public final class Bytes implements Comparable<Bytes> {
     return data == null ? w0 : (long) BIG_LONGS.get(data, 0);
   }
 
+  /**
+   * The eight bytes from {@code offset} as a big-endian long, zero-padded past the end (and
+   * zero when {@code offset} is at or past it): IDs compared eight bytes at a time.
+   */
+  public long longAt(int offset) {
+    if (offset < 0) {
+      throw new IndexOutOfBoundsException("offset " + offset);
+    }
+    if (data == null) {
+      switch (offset) {
+        case 0:
+          return w0;
+        case 8:
+          return w1;
+        case 16:
+          return w2;
+        default:
+          break;
+      }
+    }
+    if (offset >= length) {
+      return 0;
+    }
+    if (data != null && offset + 8 <= length) {
+      return (long) BIG_LONGS.get(data, offset);
+    }
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (offset + i < length ? get(offset + i) & 0xFF : 0);
+    }
+    return v;
+  }
+
   /** A copy of the content. */
   public byte[] toByteArray() {
     if (data != null) {

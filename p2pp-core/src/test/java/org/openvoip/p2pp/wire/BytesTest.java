@@ -87,4 +87,22 @@ class BytesTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Bytes.of(new byte[3]).get(3))
         .isInstanceOf(IndexOutOfBoundsException.class);
   }
+
+  @Test
+  void longAtReadsEightBigEndianBytesZeroPaddedInBothForms() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    for (int len = 0; len <= 40; len++) { // up to 24 inline, longer in an array
+      byte[] b = new byte[len];
+      r.nextBytes(b);
+      Bytes x = Bytes.of(b);
+      for (int off = 0; off <= len + 9; off++) {
+        long expected = 0;
+        for (int k = 0; k < 8; k++) {
+          expected = (expected << 8) | (off + k < len ? b[off + k] & 0xFF : 0);
+        }
+        org.assertj.core.api.Assertions.assertThat(x.longAt(off))
+            .as("length %d offset %d", len, off).isEqualTo(expected);
+      }
+    }
+  }
 }

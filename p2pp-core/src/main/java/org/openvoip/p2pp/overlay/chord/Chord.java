@@ -286,7 +286,7 @@ final class Chord implements Overlay {
       return;
     }
     int c = table.ceiling(d);
-    boolean held = c < table.size() && table.id(c).equals(d);
+    boolean held = table.holds(c, d);
     if (held && table.get(c).equals(p)) {
       return; // the common case: a peer we already hold, heard from again
     }

@@ -26,10 +26,16 @@ final class ClockwiseTable {
   /** Counts changes: puts and removals. */
   private long changes;
 
+  /** The origin's bytes 8-15 and 16-23 (zero-padded), for IDs of up to 24 bytes. */
+  private final long originMid;
+  private final long originLow;
+
   ClockwiseTable(Bytes origin) {
     this.origin = origin;
     this.idLength = origin.length();
     this.originTop = leading(origin);
+    this.originMid = origin.longAt(8);
+    this.originLow = origin.longAt(16);
   }
 
   /** The first (up to) eight bytes of id, left-aligned in a long. */
@@ -43,7 +49,15 @@ final class ClockwiseTable {
    */
   long top(Bytes id) {
     long borrow = 0;
-    if (idLength > 8) {
+    if (idLength <= 24) {
+      // The lower bytes borrow one from the top when id's are smaller than the origin's.
+      long mid = id.longAt(8);
+      if (mid != originMid) {
+        borrow = Long.compareUnsigned(mid, originMid) < 0 ? 1 : 0;
+      } else {
+        borrow = Long.compareUnsigned(id.longAt(16), originLow) < 0 ? 1 : 0;
+      }
+    } else {
       // The lower bytes borrow one from the top when id's are smaller than the origin's.
       for (int i = 8; i < idLength; i++) {
         int c = (id.get(i) & 0xFF) - (origin.get(i) & 0xFF);
@@ -116,13 +130,21 @@ final class ClockwiseTable {
   /** The index of the entry for id, or -1. */
   int indexOf(Bytes id) {
     int i = ceiling(id);
-    return i < size && peers[i].id().equals(id) ? i : -1;
+    return holds(i, id) ? i : -1;
+  }
+
+  /**
+   * Whether entry i (as {@link #ceiling} gave it for id) holds id: equal IDs have equal tops, so
+   * the entry's peer is read only when the tops agree.
+   */
+  boolean holds(int i, Bytes id) {
+    return i < size && tops[i] == top(id) && peers[i].id().equals(id);
   }
 
   /** The index of the first entry beyond id's distance; size() if there is none. */
   int higher(Bytes id) {
     int i = ceiling(id);
-    return i < size && peers[i].id().equals(id) ? i + 1 : i;
+    return holds(i, id) ? i + 1 : i;
   }
 
   /**
