@@ -72,6 +72,8 @@ final class Engine {
   private final Counters.Counter redirects = counters.counter("routing.redirects");
   private final Counters.Counter lookupsCompleted = counters.counter("lookup.completed");
   final PeerRef self;
+  /** This node's ID (kept here too: compared on every message, without reading {@link #self}). */
+  private final Bytes selfId;
   final PeerInfo selfInfo;
   final TransactionLayer transactions;
   final Overlay overlay;
@@ -100,6 +102,7 @@ final class Engine {
       id = Bytes.of(b);
     }
     this.self = new PeerRef(id, config.address());
+    this.selfId = id;
     this.selfInfo = self.toPeerInfo();
     this.nextTransactionId = random.nextInt();
     this.rtt = new RttTable(oc.hopTimeoutMillis(), oc.minHopTimeoutMillis(),
@@ -185,7 +188,7 @@ final class Engine {
     List<WireObject> all = new ArrayList<>(objects.size() + 1);
     all.add(selfInfo);
     all.addAll(objects);
-    return new Message(Header.request(m, true, recursive, oc.ttl(), newTransactionId(), self.id()),
+    return new Message(Header.request(m, true, recursive, oc.ttl(), newTransactionId(), selfId),
         all);
   }
 
@@ -220,7 +223,7 @@ final class Engine {
       return;
     }
     PeerRef p = PeerRef.from(m.first(PeerInfo.class));
-    if (p != null && !p.id().equals(self.id()) && p.id().length() == oc.idLength()) {
+    if (p != null && !p.id().equals(selfId) && p.id().length() == oc.idLength()) {
       overlay.peerSeen(p);
     }
   }
@@ -327,7 +330,7 @@ final class Engine {
     List<PeerInfo> infos = response.all(PeerInfo.class);
     List<PeerRef> peers = new ArrayList<>();
     for (PeerRef p : refs(infos.subList(Math.min(2, infos.size()), infos.size()))) {
-      if (!p.id().equals(self.id())) {
+      if (!p.id().equals(selfId)) {
         peers.add(p);
       }
     }
@@ -339,7 +342,7 @@ final class Engine {
     }
     List<WireObject> objects = List.of(
         new RequestOptions(false, true, true, false, false, false, false));
-    route(Method.JOIN, self.id(), objects, oc.recursive(), peers, new RouteCallback() {
+    route(Method.JOIN, selfId, objects, oc.recursive(), peers, new RouteCallback() {
       @Override
       public void onResponse(Message r, Results.Route route) {
         if (r.header().responseCode() != ResponseCode.OK) {
@@ -414,7 +417,7 @@ final class Engine {
         continue;
       }
       for (PeerRef p : overlay.closestPeers(key, 2)) {
-        if (!p.id().equals(self.id())) {
+        if (!p.id().equals(selfId)) {
           handover.computeIfAbsent(p, k -> new ArrayList<>()).add(s.withRemaining(now));
           break;
         }
@@ -422,7 +425,7 @@ final class Engine {
     }
     for (Map.Entry<PeerRef, List<WireObject>> e : handover.entrySet()) {
       Message ind = new Message(Header.indication(Method.LEAVE, true, newTransactionId(),
-          self.id()), withSelf(e.getValue()));
+          selfId), withSelf(e.getValue()));
       transactions.sendIndication(ind, Transport.UDP, e.getKey().endpoint());
       counters.increment("overlay.leave-sent");
     }
@@ -627,7 +630,7 @@ final class Engine {
   private boolean routeLogHasSelf(Message m) {
     List<PeerInfo> infos = m.all(PeerInfo.class);
     for (int i = 1; i < infos.size(); i++) {
-      if (self.id().equals(infos.get(i).id())) {
+      if (selfId.equals(infos.get(i).id())) {
         return true;
       }
     }
@@ -845,7 +848,7 @@ final class Engine {
         }
         List<WireObject> out = withSelf(List.of());
         for (PeerRef p : found) {
-          if (!p.id().equals(self.id())) {
+          if (!p.id().equals(selfId)) {
             out.add(p.toPeerInfo());
           }
         }
@@ -1009,7 +1012,7 @@ final class Engine {
         mine.add(s);
       } else if (s.primary) {
         for (PeerRef p : overlay.closestPeers(key, 1)) {
-          if (!p.id().equals(self.id())) {
+          if (!p.id().equals(selfId)) {
             transfers.computeIfAbsent(p, k -> new ArrayList<>()).add(s);
             s.copiesAt.clear();
             s.copiesAt.add(p.id());
@@ -1119,7 +1122,7 @@ final class Engine {
       RouteCallback done) {
     Message local = request(method, false, objects);
     Answer a = answerRouted(local, key);
-    Header rh = Header.responseTo(local.header(), false, a.code(), true, self.id());
+    Header rh = Header.responseTo(local.header(), false, a.code(), true, selfId);
     counters.increment("routing.answered-locally");
     done.onResponse(new Message(rh, a.objects()), new Results.Route(self, 0, 0));
   }
@@ -1312,7 +1315,7 @@ final class Engine {
      */
     void addCandidate(PeerRef p) {
       Bytes id = p.id();
-      if (id.equals(self.id())) {
+      if (id.equals(selfId)) {
         return;
       }
       // The candidates are sorted: find the first one not ranked before p, then walk over
@@ -1361,7 +1364,7 @@ final class Engine {
           if (p.id().length() != oc.idLength()) {
             continue;
           }
-          if (p.id().equals(self.id())) {
+          if (p.id().equals(selfId)) {
             // The hop thinks we are nearest: go on from our own next hops.
             for (PeerRef q : overlay.nextHops(key, NEXT_HOPS_IN_REDIRECT)) {
               next.add(q);

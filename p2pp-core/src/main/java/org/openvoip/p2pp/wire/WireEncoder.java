@@ -114,9 +114,15 @@ public final class WireEncoder {
   }
 
   static int valueLength(WireObject o) {
+    // The objects of every maintenance message first: Peer-Info, the tables, Request-Options
+    // and Expires; then the rest.
     if (o instanceof PeerInfo p) {
       byte[] e = p.encoded();
       return e != null ? e.length - Tlv.HEADER_LENGTH : partsLength(p);
+    } else if (o instanceof NeighborTable t) {
+      return t.encoding().length - Tlv.HEADER_LENGTH;
+    } else if (o instanceof RequestOptions || o instanceof Expires) {
+      return 4;
     } else if (o instanceof PeerId p) {
       return p.id().length();
     } else if (o instanceof AddressInfo a) {
@@ -132,8 +138,6 @@ public final class WireEncoder {
     } else if (o instanceof P2pOptions p) {
       return 5 + p.overlayId().length();
     } else if (o instanceof RoutingTable t) {
-      return t.encoding().length - Tlv.HEADER_LENGTH;
-    } else if (o instanceof NeighborTable t) {
       return t.encoding().length - Tlv.HEADER_LENGTH;
     } else if (o instanceof PLookup p) {
       return 1 + p.peerIdA().length() + (p.peerIdB() == null ? 0 : p.peerIdB().length());
@@ -247,7 +251,12 @@ public final class WireEncoder {
     b[pos] = (byte) o.type().code();
     b[pos + 1] = (byte) (o.type().flags() << 6);
     int p = pos + Tlv.HEADER_LENGTH;
-    if (o instanceof PeerId i) {
+    if (o instanceof RequestOptions r) {
+      p = putInt(b, p, flags(r.primary(), r.routingTable(), r.neighborTable(),
+          r.separateRequest(), r.partialReply(), r.neighborJoin(), r.routeLog()));
+    } else if (o instanceof Expires e) {
+      p = putInt(b, p, (int) e.seconds());
+    } else if (o instanceof PeerId i) {
       p = put(i.id(), b, p);
     } else if (o instanceof AddressInfo a) {
       b[p++] = (byte) a.candidates().size();
@@ -266,9 +275,6 @@ public final class WireEncoder {
       b[p++] = (byte) x.base();
       b[p++] = (byte) x.overlayId().length();
       p = put(x.overlayId(), b, p);
-    } else if (o instanceof RequestOptions r) {
-      p = putInt(b, p, flags(r.primary(), r.routingTable(), r.neighborTable(),
-          r.separateRequest(), r.partialReply(), r.neighborJoin(), r.routeLog()));
     } else if (o instanceof DiagnosticOptions d) {
       p = putInt(b, p, flags(d.connections(), d.utilization(), d.messagesReceived(), d.asNumber()));
     } else if (o instanceof RoutingTable || o instanceof NeighborTable) {
@@ -298,8 +304,6 @@ public final class WireEncoder {
       p = writeOptional(r.expires(), b, p);
       p = writeOptional(r.signature(), b, p);
       p = writeOptional(r.certificate(), b, p);
-    } else if (o instanceof Expires e) {
-      p = putInt(b, p, (int) e.seconds());
     } else if (o instanceof Owner w) {
       p = put(w.value(), b, p);
     } else if (o instanceof CertificateSigningRequest c) {
