@@ -8,6 +8,7 @@ import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.IpAddress;
+import org.openvoip.p2pp.wire.WireDecoder;
 
 /**
  * The simulated network: nodes numbered from 0, each with a synthetic address (100.64.0.0 plus
@@ -45,6 +46,8 @@ public final class SimNetwork {
   private long packetsSent;
   private long packetsLost;
   private long fingerprint = 0x0905EED5L;
+  /** By ID length: the decoder every node of this network uses (see {@link #sharedDecoder}). */
+  private final WireDecoder[] decoders = new WireDecoder[256];
 
   private static final class Slot {
     final int node;
@@ -146,7 +149,25 @@ public final class SimNetwork {
       public void send(Transport transport, Endpoint destination, byte[] bytes) {
         transmit(slot, transport, destination, bytes);
       }
+
+      @Override
+      public WireDecoder decoder(int idLength) {
+        return sharedDecoder(idLength);
+      }
     };
+  }
+
+  /**
+   * One decoder for every node of this network, since all run on the simulator's thread: a
+   * Peer-Info that many nodes receive is decoded to one shared object.
+   */
+  private WireDecoder sharedDecoder(int idLength) {
+    WireDecoder d = idLength > 0 && idLength < decoders.length ? decoders[idLength] : null;
+    if (d == null) {
+      d = WireDecoder.forIdLength(idLength).withPeerInfoCache(4096);
+      decoders[idLength] = d;
+    }
+    return d;
   }
 
   private void transmit(Slot src, Transport transport, Endpoint destination, byte[] bytes) {

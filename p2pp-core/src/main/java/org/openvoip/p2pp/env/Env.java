@@ -1,6 +1,7 @@
 package org.openvoip.p2pp.env;
 
 import java.util.random.RandomGenerator;
+import org.openvoip.p2pp.wire.WireDecoder;
 
 /**
  * The protocol engine's only door to the world. Nothing in p2pp-core creates a thread, opens a
@@ -26,6 +27,15 @@ public interface Env {
    * once sent: a runtime may deliver that very array to the receiver without copying it.
    */
   void send(Transport transport, Endpoint destination, byte[] bytes);
+
+  /**
+   * The decoder for this node's packets. By default the immutable decoder shared by every node
+   * with that ID length; a runtime that runs many nodes on one thread may hand them a decoder
+   * that shares what they decode ({@link WireDecoder#withPeerInfoCache}).
+   */
+  default WireDecoder decoder(int idLength) {
+    return WireDecoder.forIdLength(idLength);
+  }
 
   /** A scheduled task. */
   interface Timer {

@@ -108,7 +108,7 @@ final class Engine {
     this.rtt = new RttTable(oc.hopTimeoutMillis(), oc.minHopTimeoutMillis(),
         oc.transactions().t2Millis());
     this.transactions = new TransactionLayer(env, oc.transactions(),
-        WireDecoder.forIdLength(oc.idLength()), id, true, () -> selfInfo, this::onRequest, counters);
+        env.decoder(oc.idLength()), id, true, () -> selfInfo, this::onRequest, counters);
     transactions.onRttSample(rtt::sample);
     this.overlay = Overlays.provider(oc.algorithm()).create(new Context());
   }

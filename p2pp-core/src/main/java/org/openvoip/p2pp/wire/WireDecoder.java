@@ -2,7 +2,10 @@ package org.openvoip.p2pp.wire;
 
 import static org.openvoip.p2pp.wire.ObjectType.*;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -48,8 +51,20 @@ public final class WireDecoder {
   private static final long RESOURCE_OBJECT_PARTS =
       mask(PEER_INFO, OWNER, EXPIRES, SIGNATURE, CERTIFICATE);
 
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   private final int idLength;
   private final int maxMessageLength;
+  /**
+   * Common-form Peer-Infos already decoded, in a lossy table indexed by a hash of their bytes;
+   * null unless built by {@link #withPeerInfoCache}. It doubles while more than half of its
+   * slots are taken, up to {@link #MAX_PEER_INFO_BITS}.
+   */
+  private PeerInfo[] peerInfos;
+  private int peerInfoShift;
+  private int peerInfosTaken;
+  private static final int MAX_PEER_INFO_BITS = 22;
 
   /** A decoder for an overlay whose IDs have {@code idLength} bytes, with the 1 MiB default limit. */
   public WireDecoder(int idLength) {
@@ -70,6 +85,89 @@ public final class WireDecoder {
     }
     this.idLength = idLength;
     this.maxMessageLength = maxMessageLength;
+    this.peerInfos = null;
+    this.peerInfoShift = 0;
+  }
+
+  private WireDecoder(WireDecoder like, int bits) {
+    this.idLength = like.idLength;
+    this.maxMessageLength = like.maxMessageLength;
+    this.peerInfos = new PeerInfo[1 << bits];
+    this.peerInfoShift = 64 - bits;
+  }
+
+  /**
+   * A decoder like this one that decodes equal common-form Peer-Infos (a Peer-ID and one
+   * Address-Info, what tables mostly carry) to the same object while it remembers them. It starts
+   * with room for {@code entries} (rounded up to a power of two) and grows with the number of
+   * distinct Peer-Infos it meets, up to about four million; a newer Peer-Info takes the slot of
+   * an older one whose bytes hash alike. Nodes receive the same Peer-Infos over and over: sharing
+   * them saves a copy and an object per Peer-Info, and what a node derives from one
+   * ({@link PeerInfo#memo()}) is derived once. The result is equal to what a plain decoder
+   * returns, so nothing depends on whether a Peer-Info was shared.
+   *
+   * <p>Not thread-safe: for the nodes of one thread (the simulator runs every node on one).
+   */
+  public WireDecoder withPeerInfoCache(int entries) {
+    if (entries < 1 || entries > 1 << MAX_PEER_INFO_BITS) {
+      throw new IllegalArgumentException(
+          "entries must be 1.." + (1 << MAX_PEER_INFO_BITS) + ", not " + entries);
+    }
+    int bits = Math.max(1, 32 - Integer.numberOfLeadingZeros(entries - 1));
+    return new WireDecoder(this, bits);
+  }
+
+  /** The slot of the common-form Peer-Info whose value is {@code b[from..to)} (24 bytes or more). */
+  private static int peerInfoSlot(byte[] b, int from, int to, int shift) {
+    // The ID's first word and the address's last: they tell peers and their addresses apart.
+    long h = ((long) LONGS.get(b, from + Tlv.HEADER_LENGTH))
+        ^ Long.rotateLeft((long) LONGS.get(b, to - 8), 29);
+    return (int) ((h * 0x9E3779B97F4A7C15L) >>> shift);
+  }
+
+  /**
+   * The shared Peer-Info for the common form whose whole object is {@code b[start..end)} and
+   * whose value starts at {@code from}; decoded and remembered if not known.
+   */
+  private PeerInfo sharedPeerInfo(byte[] b, int start, int from, int end) {
+    PeerInfo[] table = peerInfos;
+    int slot = peerInfoSlot(b, from, end, peerInfoShift);
+    PeerInfo known = table[slot];
+    if (known != null && known.isCommonFormOf(b, from, end)) {
+      return known;
+    }
+    PeerInfo p = PeerInfo.ofCommonForm(commonFormCopy(b, start, end));
+    table[slot] = p;
+    if (known == null && ++peerInfosTaken > table.length >>> 1
+        && peerInfoShift > 64 - MAX_PEER_INFO_BITS) {
+      growPeerInfos();
+    }
+    return p;
+  }
+
+  private void growPeerInfos() {
+    PeerInfo[] old = peerInfos;
+    int shift = peerInfoShift - 1;
+    PeerInfo[] table = new PeerInfo[old.length * 2];
+    int taken = 0;
+    for (PeerInfo p : old) {
+      if (p != null) {
+        byte[] e = p.encoded();
+        int slot = peerInfoSlot(e, Tlv.HEADER_LENGTH, e.length, shift);
+        taken += table[slot] == null ? 1 : 0;
+        table[slot] = p;
+      }
+    }
+    peerInfos = table;
+    peerInfoShift = shift;
+    peerInfosTaken = taken;
+  }
+
+  /** A copy of a common-form Peer-Info's bytes, with the canonical object header. */
+  private static byte[] commonFormCopy(byte[] b, int start, int end) {
+    byte[] encoded = java.util.Arrays.copyOfRange(b, start, end);
+    encoded[1] = (byte) (ObjectType.PEER_INFO.flags() << 6);
+    return encoded;
   }
 
   /** Shared decoders with the default limit, one per ID length: they are immutable. */
@@ -108,7 +206,7 @@ public final class WireDecoder {
     if (off < 0 || len < 0 || off > buf.length - len) {
       throw new IndexOutOfBoundsException("off=" + off + " len=" + len + " size=" + buf.length);
     }
-    Reader r = new Reader(buf, off, sink);
+    Reader r = new Reader(buf, off, sink, peerInfos == null ? null : this);
     Header h = readHeader(r, len);
     try {
       int end = off + len;
@@ -304,13 +402,16 @@ public final class WireDecoder {
     final byte[] buf;
     final int base;
     final IgnoredObjectSink sink;
+    /** The decoder whose shared Peer-Infos to use, or null. */
+    final WireDecoder sharing;
     int pos;
 
-    Reader(byte[] buf, int base, IgnoredObjectSink sink) {
+    Reader(byte[] buf, int base, IgnoredObjectSink sink, WireDecoder sharing) {
       this.buf = buf;
       this.base = base;
       this.pos = base;
       this.sink = sink;
+      this.sharing = sharing;
     }
 
     int offset() {
@@ -610,10 +711,10 @@ public final class WireDecoder {
         return null;
       }
       int start = v - Tlv.HEADER_LENGTH;
-      byte[] encoded = java.util.Arrays.copyOfRange(b, start, end);
-      encoded[1] = (byte) (ObjectType.PEER_INFO.flags() << 6); // the canonical object header
       pos = end;
-      return PeerInfo.ofCommonForm(encoded);
+      // At least 24 bytes lie between v and end (two object headers, an ID, an address).
+      return sharing != null ? sharing.sharedPeerInfo(b, start, v, end)
+          : PeerInfo.ofCommonForm(commonFormCopy(b, start, end));
     }
 
     private AddressInfo readAddressInfo(int len, int end) throws MalformedMessageException {

@@ -90,6 +90,16 @@ public sealed interface WireObject {
       return new PeerInfo(encoded);
     }
 
+    /**
+     * Whether this is a common-form Peer-Info whose value (the objects after its 4-byte header)
+     * is {@code b[from..to)}.
+     */
+    boolean isCommonFormOf(byte[] b, int from, int to) {
+      byte[] e = encoded;
+      return lazy && e.length == to - from + Tlv.HEADER_LENGTH
+          && java.util.Arrays.equals(e, Tlv.HEADER_LENGTH, e.length, b, from, to);
+    }
+
     /** A Peer-Info with a Peer-ID and an Address-Info, the common case. */
     public static PeerInfo of(Bytes peerId, AddressInfo addressInfo) {
       return new PeerInfo(

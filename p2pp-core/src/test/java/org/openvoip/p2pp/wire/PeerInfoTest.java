@@ -124,4 +124,47 @@ class PeerInfoTest {
     assertThat(PeerRef.from(new PeerInfo(null, AddressInfo.of(udp), null, null, null, null, null,
         null, null))).isNull();
   }
+
+  @Test
+  void aSharingDecoderGivesOneObjectPerPeerInfoEqualToWhatAPlainDecoderGives() throws Exception {
+    SplittableRandom r = new SplittableRandom(7);
+    WireDecoder sharing = DECODER.withPeerInfoCache(4); // grows as distinct Peer-Infos arrive
+    List<PeerInfo> built = new java.util.ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      byte[] id = new byte[1 + r.nextInt(32)];
+      r.nextBytes(id);
+      built.add(PeerInfo.of(Bytes.of(id), AddressInfo.of(randomCandidate(r))));
+    }
+    // The same peer at another address, and another peer whose ID differs in its last byte:
+    // neither may come back as the other.
+    Candidate c = Candidate.host(IpAddress.of((byte) 10, (byte) 0, (byte) 0, (byte) 1), 7080);
+    Candidate moved = Candidate.host(IpAddress.of((byte) 10, (byte) 0, (byte) 0, (byte) 1), 7081);
+    byte[] id = new byte[20];
+    built.add(PeerInfo.of(Bytes.of(id), AddressInfo.of(c)));
+    built.add(PeerInfo.of(Bytes.of(id), AddressInfo.of(moved)));
+    id[19] = 1;
+    built.add(PeerInfo.of(Bytes.of(id), AddressInfo.of(c)));
+
+    for (int round = 0; round < 2; round++) {
+      for (PeerInfo p : built) {
+        byte[] wire = WireEncoder.encode(keepAlive(p));
+        PeerInfo shared = sharing.decode(wire).first(PeerInfo.class);
+        assertThat(shared).isEqualTo(decodedSender(wire)).isEqualTo(p);
+        assertThat(shared.id()).isEqualTo(p.id());
+        assertThat(shared.addressInfo()).isEqualTo(p.addressInfo());
+        // Decoded again at once, it is the very same object, so its memo is kept.
+        assertThat(sharing.decode(wire).first(PeerInfo.class)).isSameAs(shared);
+      }
+    }
+    // A table of two slots, never grown past what it holds: still right, only less shared.
+    WireDecoder tiny = DECODER.withPeerInfoCache(1);
+    for (int i = 0; i < 3; i++) {
+      for (PeerInfo p : built.subList(built.size() - 3, built.size())) {
+        assertThat(tiny.decode(WireEncoder.encode(keepAlive(p))).first(PeerInfo.class))
+            .isEqualTo(p);
+      }
+    }
+    assertThatThrownBy(() -> DECODER.withPeerInfoCache(0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
