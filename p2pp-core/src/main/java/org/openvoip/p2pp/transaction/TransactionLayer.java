@@ -292,6 +292,9 @@ public final class TransactionLayer {
 
   /** Bytes from the network: one datagram, or one frame of a stream. */
   public void onBytes(byte[] bytes, Transport transport, Endpoint from) {
+    if (decoder.isBareAck(bytes) && matchedBareAck(bytes)) {
+      return;
+    }
     Message m;
     try {
       m = decoder.decode(bytes);
@@ -320,6 +323,26 @@ public final class TransactionLayer {
     byte[] bytes = WireEncoder.encode(answer);
     sendReliably(AckKey.of(h, answer.header().kind()), bytes, t, from);
     counters.increment("transaction.malformed-requests-answered");
+  }
+
+  /**
+   * Handles an ACK read in place when it stops a transaction, as {@link #onAck} would have; any
+   * other ACK goes the general way, so the outcome never depends on which way it went.
+   */
+  private boolean matchedBareAck(byte[] b) {
+    MessageKind kind = WireDecoder.ackKind(b);
+    int txId = WireDecoder.ackTransactionId(b);
+    int idLen = decoder.idLength();
+    if (kind == MessageKind.REQUEST) {
+      ClientTransaction c = requests.get(b, Header.FIXED_LENGTH, idLen, txId);
+      return c != null && c.acknowledged();
+    }
+    Served s = served.get(b, Header.FIXED_LENGTH, idLen, txId);
+    if (s != null && s.answering != null && s.answerKind == kind) {
+      s.stopAnswering();
+      return true;
+    }
+    return false;
   }
 
   private void onAck(Header h) {

@@ -62,6 +62,24 @@ final class TxTable<V extends TxTable.Named> {
     return ~i; // the free slot where it would go
   }
 
+  /** The value of the transaction whose Source-ID is {@code len} bytes of {@code b} from {@code off}. */
+  @SuppressWarnings("unchecked")
+  V get(byte[] b, int off, int len, int txId) {
+    long t = ((long) txId << 32) | (Bytes.prefixInt(b, off, len) & 0xFFFF_FFFFL);
+    t = t == 0 ? 1 : t;
+    long[] ts = tags;
+    int mask = ts.length - 1;
+    int i = home(t, mask);
+    long x;
+    while ((x = ts[i]) != 0) {
+      if (x == t && values[i].sourceId().contentEquals(b, off, len)) {
+        return (V) values[i];
+      }
+      i = (i + 1) & mask;
+    }
+    return null;
+  }
+
   @SuppressWarnings("unchecked")
   V get(Bytes source, int txId) {
     int i = slot(source, txId);

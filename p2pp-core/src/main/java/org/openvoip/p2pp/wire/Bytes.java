@@ -59,6 +59,16 @@ public final class Bytes implements Comparable<Bytes> {
     if (avail >= 8) {
       return (long) BIG_LONGS.get(src, off);
     }
+    if (avail <= 0) {
+      return 0;
+    }
+    // A partial word: one 8-byte read that the array allows, then the bytes beyond cut away.
+    if (off + 8 <= src.length) {
+      return ((long) BIG_LONGS.get(src, off)) & (-1L << (8 * (8 - avail)));
+    }
+    if (off + avail >= 8) {
+      return ((long) BIG_LONGS.get(src, off + avail - 8)) << (8 * (8 - avail));
+    }
     long v = 0;
     for (int i = 0; i < avail; i++) {
       v |= (src[off + i] & 0xFFL) << (56 - 8 * i);
@@ -214,6 +224,27 @@ public final class Bytes implements Comparable<Bytes> {
 
   public String hex() {
     return HEX.formatHex(toByteArray());
+  }
+
+  /** Whether the content equals {@code len} bytes of {@code b} from {@code off}. */
+  public boolean contentEquals(byte[] b, int off, int len) {
+    Objects.checkFromIndexSize(off, len, b.length);
+    if (len != length) {
+      return false;
+    }
+    return data == null
+        ? w0 == word(b, off, len) && w1 == word(b, off + 8, len - 8)
+            && w2 == word(b, off + 16, len - 16)
+        : Arrays.equals(data, 0, len, b, off, off + len);
+  }
+
+  /**
+   * What {@link #prefixInt()} gives for the content {@code len} bytes of {@code b} from
+   * {@code off}, without building it.
+   */
+  public static int prefixInt(byte[] b, int off, int len) {
+    Objects.checkFromIndexSize(off, len, b.length);
+    return (int) (word(b, off, len) >>> 32);
   }
 
   @Override

@@ -190,6 +190,33 @@ public final class WireDecoder {
     return idLength;
   }
 
+  /**
+   * Whether {@code b} is exactly an ACK without objects for a method whose IDs have this
+   * decoder's length: a message {@link #decode} accepts, whose kind, Transaction-ID and
+   * Source-ID sit at fixed places ({@link #ackKind}, {@link #ackTransactionId},
+   * {@link Header#FIXED_LENGTH}). ACKs are about a third of all datagrams; this lets a
+   * transaction layer match them without building a message.
+   */
+  public boolean isBareAck(byte[] b) {
+    if (b.length != Header.FIXED_LENGTH + 2 * idLength
+        || (b[0] & 0xC8) != ((Header.VERSION << 6) | 0x08)) {
+      return false;
+    }
+    Method m = Method.fromCode(b[2] & 0xFF);
+    return m != null && m.idLength(idLength) == idLength
+        && (int) u32(b, 4) == Header.MAGIC_COOKIE && u32(b, 12) == 0;
+  }
+
+  /** The kind a bare ACK ({@link #isBareAck}) acknowledges. */
+  public static MessageKind ackKind(byte[] b) {
+    return MessageKind.fromCode((b[0] & 0xFF) >>> 4);
+  }
+
+  /** The Transaction-ID of a bare ACK ({@link #isBareAck}). */
+  public static int ackTransactionId(byte[] b) {
+    return (int) u32(b, 8);
+  }
+
   /** Decodes one whole message: {@code bytes} must hold exactly one message. */
   public Message decode(byte[] bytes) throws MalformedMessageException {
     return decode(bytes, 0, bytes.length, null);

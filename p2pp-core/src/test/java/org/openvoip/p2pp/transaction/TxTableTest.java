@@ -53,6 +53,12 @@ class TxTableTest {
         for (Bytes s : sources) {
           for (int t = 0; t < 40; t++) {
             assertThat(table.get(s, t)).isEqualTo(reference.get(new Key(s, t)));
+            // Found by the raw bytes of an ACK too, wherever they sit in its array.
+            byte[] framed = new byte[27];
+            r.nextBytes(framed);
+            int at = r.nextInt(8);
+            s.copyTo(framed, at);
+            assertThat(table.get(framed, at, 20, t)).isEqualTo(reference.get(new Key(s, t)));
             assertThat(table.containsKey(s, t)).isEqualTo(reference.containsKey(new Key(s, t)));
           }
         }

@@ -52,8 +52,16 @@ class BytesTest {
         assertThat(x.get(i)).isEqualTo(a[i]);
       }
       byte[] framed = new byte[n + 7];
+      r.nextBytes(framed); // bytes around the content must not leak into it
       x.copyTo(framed, 3);
       assertThat(Bytes.copyOf(framed, 3, n)).isEqualTo(x);
+      for (int at = 0; at + n <= framed.length; at++) { // every alignment and room to read on
+        System.arraycopy(a, 0, framed, at, n);
+        Bytes moved = Bytes.copyOf(framed, at, n);
+        assertThat(moved).isEqualTo(x).hasSameHashCodeAs(x);
+        assertThat(moved.toByteArray()).isEqualTo(a);
+        r.nextBytes(framed);
+      }
       long prefix = 0;
       for (int i = 0; i < 8; i++) {
         prefix = (prefix << 8) | (i < n ? a[i] & 0xFF : 0);
