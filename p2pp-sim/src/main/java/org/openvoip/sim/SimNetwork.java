@@ -159,12 +159,12 @@ public final class SimNetwork {
 
   /**
    * One decoder for every node of this network, since all run on the simulator's thread: a
-   * Peer-Info that many nodes receive is decoded to one shared object.
+   * Peer-Info or ID that many nodes receive is decoded to one shared object.
    */
   private WireDecoder sharedDecoder(int idLength) {
     WireDecoder d = idLength > 0 && idLength < decoders.length ? decoders[idLength] : null;
     if (d == null) {
-      d = WireDecoder.forIdLength(idLength).withPeerInfoCache(4096);
+      d = WireDecoder.forIdLength(idLength).withSharing(4096);
       decoders[idLength] = d;
     }
     return d;

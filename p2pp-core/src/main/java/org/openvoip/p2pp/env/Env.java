@@ -31,7 +31,7 @@ public interface Env {
   /**
    * The decoder for this node's packets. By default the immutable decoder shared by every node
    * with that ID length; a runtime that runs many nodes on one thread may hand them a decoder
-   * that shares what they decode ({@link WireDecoder#withPeerInfoCache}).
+   * that shares what they decode ({@link WireDecoder#withSharing}).
    */
   default WireDecoder decoder(int idLength) {
     return WireDecoder.forIdLength(idLength);

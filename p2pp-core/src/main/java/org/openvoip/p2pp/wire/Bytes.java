@@ -243,8 +243,16 @@ public final class Bytes implements Comparable<Bytes> {
    * {@code off}, without building it.
    */
   public static int prefixInt(byte[] b, int off, int len) {
+    return (int) (prefixLong(b, off, len) >>> 32);
+  }
+
+  /**
+   * What {@link #prefixLong()} gives for the content {@code len} bytes of {@code b} from
+   * {@code off}, without building it.
+   */
+  public static long prefixLong(byte[] b, int off, int len) {
     Objects.checkFromIndexSize(off, len, b.length);
-    return (int) (word(b, off, len) >>> 32);
+    return word(b, off, len);
   }
 
   @Override

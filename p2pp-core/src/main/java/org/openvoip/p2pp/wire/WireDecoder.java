@@ -57,14 +57,12 @@ public final class WireDecoder {
   private final int idLength;
   private final int maxMessageLength;
   /**
-   * Common-form Peer-Infos already decoded, in a lossy table indexed by a hash of their bytes;
-   * null unless built by {@link #withPeerInfoCache}. It doubles while more than half of its
-   * slots are taken, up to {@link #MAX_PEER_INFO_BITS}.
+   * Values already decoded, shared by every message this decoder reads: common-form Peer-Infos
+   * and header IDs. Null unless built by {@link #withSharing}.
    */
-  private PeerInfo[] peerInfos;
-  private int peerInfoShift;
-  private int peerInfosTaken;
-  private static final int MAX_PEER_INFO_BITS = 22;
+  private final Shared<PeerInfo> peerInfos;
+  private final Shared<Bytes> ids;
+  private static final int MAX_SHARED_BITS = 22;
 
   /** A decoder for an overlay whose IDs have {@code idLength} bytes, with the 1 MiB default limit. */
   public WireDecoder(int idLength) {
@@ -86,43 +84,96 @@ public final class WireDecoder {
     this.idLength = idLength;
     this.maxMessageLength = maxMessageLength;
     this.peerInfos = null;
-    this.peerInfoShift = 0;
+    this.ids = null;
   }
 
   private WireDecoder(WireDecoder like, int bits) {
     this.idLength = like.idLength;
     this.maxMessageLength = like.maxMessageLength;
-    this.peerInfos = new PeerInfo[1 << bits];
-    this.peerInfoShift = 64 - bits;
+    this.peerInfos = new Shared<>(bits, p -> {
+      byte[] e = p.encoded();
+      return peerInfoHash(e, Tlv.HEADER_LENGTH, e.length);
+    });
+    this.ids = new Shared<>(bits, b -> b.prefixLong() ^ b.length());
   }
 
   /**
-   * A decoder like this one that decodes equal common-form Peer-Infos (a Peer-ID and one
-   * Address-Info, what tables mostly carry) to the same object while it remembers them. It starts
-   * with room for {@code entries} (rounded up to a power of two) and grows with the number of
-   * distinct Peer-Infos it meets, up to about four million; a newer Peer-Info takes the slot of
-   * an older one whose bytes hash alike. Nodes receive the same Peer-Infos over and over: sharing
-   * them saves a copy and an object per Peer-Info, and what a node derives from one
-   * ({@link PeerInfo#memo()}) is derived once. The result is equal to what a plain decoder
-   * returns, so nothing depends on whether a Peer-Info was shared.
+   * A decoder like this one that decodes equal header IDs and equal common-form Peer-Infos (a
+   * Peer-ID and one Address-Info, what tables mostly carry) to the same object while it
+   * remembers them. Each table starts with room for {@code entries} (rounded up to a power of
+   * two) and grows with the number of distinct values it meets, up to about four million; a
+   * newer value takes the slot of an older one whose bytes hash alike. Nodes receive the same IDs
+   * and Peer-Infos over and over: sharing them saves a copy and an object each, an ID's hash is
+   * computed once, and what a node derives from a Peer-Info ({@link PeerInfo#memo()}) is derived
+   * once. The values are equal to what a plain decoder returns, so nothing depends on whether
+   * one was shared.
    *
    * <p>Not thread-safe: for the nodes of one thread (the simulator runs every node on one).
    */
-  public WireDecoder withPeerInfoCache(int entries) {
-    if (entries < 1 || entries > 1 << MAX_PEER_INFO_BITS) {
+  public WireDecoder withSharing(int entries) {
+    if (entries < 1 || entries > 1 << MAX_SHARED_BITS) {
       throw new IllegalArgumentException(
-          "entries must be 1.." + (1 << MAX_PEER_INFO_BITS) + ", not " + entries);
+          "entries must be 1.." + (1 << MAX_SHARED_BITS) + ", not " + entries);
     }
     int bits = Math.max(1, 32 - Integer.numberOfLeadingZeros(entries - 1));
     return new WireDecoder(this, bits);
   }
 
-  /** The slot of the common-form Peer-Info whose value is {@code b[from..to)} (24 bytes or more). */
-  private static int peerInfoSlot(byte[] b, int from, int to, int shift) {
+  /**
+   * A lossy table of shared values indexed by a 64-bit hash of their bytes. It doubles while
+   * more than half of its slots are taken, up to {@link #MAX_SHARED_BITS}.
+   */
+  private static final class Shared<T> {
+    private final java.util.function.ToLongFunction<T> hashOf;
+    private Object[] slots;
+    private int shift;
+    private int taken;
+
+    Shared(int bits, java.util.function.ToLongFunction<T> hashOf) {
+      this.hashOf = hashOf;
+      this.slots = new Object[1 << bits];
+      this.shift = 64 - bits;
+    }
+
+    int slot(long hash) {
+      return (int) ((hash * 0x9E3779B97F4A7C15L) >>> shift);
+    }
+
+    @SuppressWarnings("unchecked")
+    T get(int slot) {
+      return (T) slots[slot];
+    }
+
+    void put(int slot, T value) {
+      Object[] table = slots;
+      boolean fresh = table[slot] == null;
+      table[slot] = value;
+      if (fresh && ++taken > table.length >>> 1 && shift > 64 - MAX_SHARED_BITS) {
+        grow();
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void grow() {
+      Object[] old = slots;
+      slots = new Object[old.length * 2];
+      shift--;
+      taken = 0;
+      for (Object o : old) {
+        if (o != null) {
+          int i = slot(hashOf.applyAsLong((T) o));
+          taken += slots[i] == null ? 1 : 0;
+          slots[i] = o;
+        }
+      }
+    }
+  }
+
+  /** The hash of the common-form Peer-Info whose value is {@code b[from..to)} (24 bytes or more). */
+  private static long peerInfoHash(byte[] b, int from, int to) {
     // The ID's first word and the address's last: they tell peers and their addresses apart.
-    long h = ((long) LONGS.get(b, from + Tlv.HEADER_LENGTH))
+    return ((long) LONGS.get(b, from + Tlv.HEADER_LENGTH))
         ^ Long.rotateLeft((long) LONGS.get(b, to - 8), 29);
-    return (int) ((h * 0x9E3779B97F4A7C15L) >>> shift);
   }
 
   /**
@@ -130,37 +181,31 @@ public final class WireDecoder {
    * whose value starts at {@code from}; decoded and remembered if not known.
    */
   private PeerInfo sharedPeerInfo(byte[] b, int start, int from, int end) {
-    PeerInfo[] table = peerInfos;
-    int slot = peerInfoSlot(b, from, end, peerInfoShift);
-    PeerInfo known = table[slot];
+    Shared<PeerInfo> table = peerInfos;
+    int slot = table.slot(peerInfoHash(b, from, end));
+    PeerInfo known = table.get(slot);
     if (known != null && known.isCommonFormOf(b, from, end)) {
       return known;
     }
     PeerInfo p = PeerInfo.ofCommonForm(commonFormCopy(b, start, end));
-    table[slot] = p;
-    if (known == null && ++peerInfosTaken > table.length >>> 1
-        && peerInfoShift > 64 - MAX_PEER_INFO_BITS) {
-      growPeerInfos();
-    }
+    table.put(slot, p);
     return p;
   }
 
-  private void growPeerInfos() {
-    PeerInfo[] old = peerInfos;
-    int shift = peerInfoShift - 1;
-    PeerInfo[] table = new PeerInfo[old.length * 2];
-    int taken = 0;
-    for (PeerInfo p : old) {
-      if (p != null) {
-        byte[] e = p.encoded();
-        int slot = peerInfoSlot(e, Tlv.HEADER_LENGTH, e.length, shift);
-        taken += table[slot] == null ? 1 : 0;
-        table[slot] = p;
-      }
+  /** The ID of {@code len} bytes of {@code b} from {@code off}: shared if sharing, else a copy. */
+  private Bytes id(byte[] b, int off, int len) {
+    Shared<Bytes> table = ids;
+    if (table == null) {
+      return Bytes.copyOf(b, off, len);
     }
-    peerInfos = table;
-    peerInfoShift = shift;
-    peerInfosTaken = taken;
+    int slot = table.slot(Bytes.prefixLong(b, off, len) ^ len);
+    Bytes known = table.get(slot);
+    if (known != null && known.contentEquals(b, off, len)) {
+      return known;
+    }
+    Bytes id = Bytes.copyOf(b, off, len);
+    table.put(slot, id);
+    return id;
   }
 
   /** A copy of a common-form Peer-Info's bytes, with the canonical object header. */
@@ -368,8 +413,8 @@ public final class WireDecoder {
     if (!kind.isResponse() && !ack) {
       code = 0; // reserved bits in requests and indications: ignored on receipt
     }
-    Bytes source = Bytes.copyOf(b, off + Header.FIXED_LENGTH, idLen);
-    Bytes responder = hasResponseId ? Bytes.copyOf(b, off + Header.FIXED_LENGTH + idLen, idLen) : null;
+    Bytes source = id(b, off + Header.FIXED_LENGTH, idLen);
+    Bytes responder = hasResponseId ? id(b, off + Header.FIXED_LENGTH + idLen, idLen) : null;
     if (kind.isResponse() && !ack && code < 200) {
       throw new MalformedMessageException(WireError.BAD_RESPONSE_CODE,
           "response code " + code + " (responses carry 200.." + ResponseCode.MAX + ")");

@@ -128,7 +128,7 @@ class PeerInfoTest {
   @Test
   void aSharingDecoderGivesOneObjectPerPeerInfoEqualToWhatAPlainDecoderGives() throws Exception {
     SplittableRandom r = new SplittableRandom(7);
-    WireDecoder sharing = DECODER.withPeerInfoCache(4); // grows as distinct Peer-Infos arrive
+    WireDecoder sharing = DECODER.withSharing(4); // grows as distinct Peer-Infos arrive
     List<PeerInfo> built = new java.util.ArrayList<>();
     for (int i = 0; i < 5_000; i++) {
       byte[] id = new byte[1 + r.nextInt(32)];
@@ -152,19 +152,38 @@ class PeerInfoTest {
         assertThat(shared).isEqualTo(decodedSender(wire)).isEqualTo(p);
         assertThat(shared.id()).isEqualTo(p.id());
         assertThat(shared.addressInfo()).isEqualTo(p.addressInfo());
-        // Decoded again at once, it is the very same object, so its memo is kept.
-        assertThat(sharing.decode(wire).first(PeerInfo.class)).isSameAs(shared);
+        // Decoded again at once, it is the very same object, so its memo is kept; so is the
+        // header's Source-ID.
+        Message again = sharing.decode(wire);
+        assertThat(again.first(PeerInfo.class)).isSameAs(shared);
+        assertThat(again.header()).isEqualTo(DECODER.decode(wire).header());
       }
     }
+    // Header IDs: equal IDs come back as one object, different ones (even with the same first
+    // eight bytes, which index the table) as themselves.
+    byte[] a = new byte[20];
+    byte[] b = new byte[20];
+    b[19] = 9;
+    byte[] wa = WireEncoder.encode(Message.of(
+        Header.request(Method.KEEP_ALIVE, true, false, 10, 7, Bytes.of(a)), built.get(0),
+        new WireObject.Expires(30)));
+    byte[] wb = WireEncoder.encode(Message.of(
+        Header.request(Method.KEEP_ALIVE, true, false, 10, 7, Bytes.of(b)), built.get(0),
+        new WireObject.Expires(30)));
+    Bytes ida = sharing.decode(wa).header().sourceId();
+    assertThat(sharing.decode(wa).header().sourceId()).isSameAs(ida).isEqualTo(Bytes.of(a));
+    assertThat(sharing.decode(wb).header().sourceId()).isEqualTo(Bytes.of(b));
+    assertThat(sharing.decode(wa).header().sourceId()).isEqualTo(Bytes.of(a));
+
     // A table of two slots, never grown past what it holds: still right, only less shared.
-    WireDecoder tiny = DECODER.withPeerInfoCache(1);
+    WireDecoder tiny = DECODER.withSharing(1);
     for (int i = 0; i < 3; i++) {
       for (PeerInfo p : built.subList(built.size() - 3, built.size())) {
         assertThat(tiny.decode(WireEncoder.encode(keepAlive(p))).first(PeerInfo.class))
             .isEqualTo(p);
       }
     }
-    assertThatThrownBy(() -> DECODER.withPeerInfoCache(0))
+    assertThatThrownBy(() -> DECODER.withSharing(0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
