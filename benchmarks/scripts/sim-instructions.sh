@@ -8,27 +8,36 @@
 #   benchmarks/scripts/sim-instructions.sh JAR NODES [SHORT LONG] [TOP]
 #   e.g. benchmarks/scripts/sim-instructions.sh openvoip-cli/target/openvoip.jar 2000 2m 4m 40
 #
-# Needs valgrind and python3 (Debian: apt-get install valgrind python3). At 2,000 nodes each run
-# takes about ten minutes; the two run side by side.
+# Needs valgrind and python3 (Debian: apt-get install valgrind python3). At 2,000 nodes the two
+# runs take about 35 minutes side by side. The JVM under valgrind now and then dies of a SIGSEGV
+# in compiled code (never outside it); the script then says so, and another try works.
 set -euo pipefail
 jar=${1:?jar}; nodes=${2:?nodes}; short=${3:-2m}; long=${4:-4m}; top=${5:-40}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 run() { # duration tag
-  valgrind --tool=callgrind --dump-instr=yes --smc-check=all-non-file \
+  if ! valgrind --tool=callgrind --dump-instr=yes --smc-check=all-non-file \
       --callgrind-out-file="$work/$2.out" \
       java -Xbatch -XX:+UseSerialGC -XX:CICompilerCount=2 -Xms2g -Xmx2g -XX:-UsePerfData \
-      -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit \
+      -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:ErrorFile="$work/hs_err_%p.log" \
       -jar "$jar" sim --overlay chord --nodes "$nodes" --seed 1 --duration "$1" \
-      > "$work/$2.txt" 2>/dev/null
+      > "$work/$2.txt" 2> "$work/$2.err"; then
+    echo "the ${1} run failed; the end of its output:" >&2
+    tail -n 30 "$work/$2.err" >&2
+    return 1
+  fi
   local pid
   pid=$(grep -m1 '^pid:' "$work/$2.out" | awk '{print $2}')
   mv "/tmp/perf-$pid.map" "$work/$2.map"
 }
 echo "running ${short} and ${long} at ${nodes} nodes under callgrind..." >&2
-run "$short" a & run "$long" b
-wait
+run "$short" a & first=$!
+run "$long" b & second=$!
+ok=0
+wait "$first" || ok=1
+wait "$second" || ok=1
+[ "$ok" = 0 ] || exit 1
 
 python3 - "$work" "$top" <<'PY'
 import bisect, collections, re, sys
