@@ -101,8 +101,8 @@ public final class WireDecoder {
    * A decoder like this one that decodes equal header IDs and equal common-form Peer-Infos (a
    * Peer-ID and one Address-Info, what tables mostly carry) to the same object while it
    * remembers them. Each table starts with room for {@code entries} (rounded up to a power of
-   * two) and grows with the number of distinct values it meets, up to about four million; a
-   * newer value takes the slot of an older one whose bytes hash alike. Nodes receive the same IDs
+   * two) and grows with the number of distinct values it meets, up to about four million; a third
+   * value that hashes like two others evicts one of them. Nodes receive the same IDs
    * and Peer-Infos over and over: sharing them saves a copy and an object each, an ID's hash is
    * computed once, and what a node derives from a Peer-Info ({@link PeerInfo#memo()}) is derived
    * once. The values are equal to what a plain decoder returns, so nothing depends on whether
@@ -120,8 +120,10 @@ public final class WireDecoder {
   }
 
   /**
-   * A lossy table of shared values indexed by a 64-bit hash of their bytes. It doubles while
-   * more than half of its slots are taken, up to {@link #MAX_SHARED_BITS}.
+   * A lossy table of shared values indexed by a 64-bit hash of their bytes: two-way, each hash
+   * picks a pair of slots (side by side, one cache line), so two values that hash alike do not
+   * evict each other. It doubles while more than an eighth of its slots are taken, up to
+   * {@link #MAX_SHARED_BITS}.
    */
   private static final class Shared<T> {
     private final java.util.function.ToLongFunction<T> hashOf;
@@ -135,6 +137,7 @@ public final class WireDecoder {
       this.shift = 64 - bits;
     }
 
+    /** The first slot of the pair for this hash; the other is {@code slot ^ 1}. */
     int slot(long hash) {
       return (int) ((hash * 0x9E3779B97F4A7C15L) >>> shift);
     }
@@ -144,13 +147,30 @@ public final class WireDecoder {
       return (T) slots[slot];
     }
 
+    /**
+     * Adds a value that is in neither slot of its pair: into a free one, else in front,
+     * moving the front one behind and dropping the one behind.
+     */
     void put(int slot, T value) {
-      Object[] table = slots;
-      boolean fresh = table[slot] == null;
-      table[slot] = value;
-      if (fresh && ++taken > table.length >>> 1 && shift > 64 - MAX_SHARED_BITS) {
+      if (place(slots, slot, value) && ++taken > slots.length >>> 3
+          && shift > 64 - MAX_SHARED_BITS) {
         grow();
       }
+    }
+
+    /** Whether the value took a free slot. */
+    private static boolean place(Object[] table, int slot, Object value) {
+      if (table[slot] == null) {
+        table[slot] = value;
+        return true;
+      }
+      if (table[slot ^ 1] == null) {
+        table[slot ^ 1] = value;
+        return true;
+      }
+      table[slot ^ 1] = table[slot];
+      table[slot] = value;
+      return false;
     }
 
     @SuppressWarnings("unchecked")
@@ -160,10 +180,8 @@ public final class WireDecoder {
       shift--;
       taken = 0;
       for (Object o : old) {
-        if (o != null) {
-          int i = slot(hashOf.applyAsLong((T) o));
-          taken += slots[i] == null ? 1 : 0;
-          slots[i] = o;
+        if (o != null && place(slots, slot(hashOf.applyAsLong((T) o)), o)) {
+          taken++;
         }
       }
     }
@@ -187,6 +205,10 @@ public final class WireDecoder {
     if (known != null && known.isCommonFormOf(b, from, end)) {
       return known;
     }
+    known = table.get(slot ^ 1);
+    if (known != null && known.isCommonFormOf(b, from, end)) {
+      return known;
+    }
     PeerInfo p = PeerInfo.ofCommonForm(commonFormCopy(b, start, end));
     table.put(slot, p);
     return p;
@@ -200,6 +222,10 @@ public final class WireDecoder {
     }
     int slot = table.slot(Bytes.prefixLong(b, off, len) ^ len);
     Bytes known = table.get(slot);
+    if (known != null && known.contentEquals(b, off, len)) {
+      return known;
+    }
+    known = table.get(slot ^ 1);
     if (known != null && known.contentEquals(b, off, len)) {
       return known;
     }
