@@ -36,8 +36,9 @@ final class TxTable<V extends TxTable.Named> {
     return size;
   }
 
-  private static long tag(Bytes source, int txId) {
-    long t = ((long) txId << 32) | (source.prefixInt() & 0xFFFF_FFFFL);
+  /** The tag of a key whose Source-ID begins with {@code prefix}. */
+  private static long tag(int prefix, int txId) {
+    long t = ((long) txId << 32) | (prefix & 0xFFFF_FFFFL);
     return t == 0 ? 1 : t;
   }
 
@@ -48,36 +49,34 @@ final class TxTable<V extends TxTable.Named> {
   }
 
   private int slot(Bytes source, int txId) {
-    long t = tag(source, txId);
+    return probe(tag(source.prefixInt(), txId), source, null, 0, 0);
+  }
+
+  /**
+   * The slot holding the key with tag {@code t} whose Source-ID is {@code source}, or if that is
+   * null, {@code len} bytes of {@code raw} from {@code off}; else ~(the free slot where it would
+   * go).
+   */
+  private int probe(long t, Bytes source, byte[] raw, int off, int len) {
     long[] ts = tags;
     int mask = ts.length - 1;
     int i = home(t, mask);
     long x;
     while ((x = ts[i]) != 0) {
-      if (x == t && values[i].sourceId().equals(source)) {
+      if (x == t && (source != null ? values[i].sourceId().equals(source)
+          : values[i].sourceId().contentEquals(raw, off, len))) {
         return i;
       }
       i = (i + 1) & mask;
     }
-    return ~i; // the free slot where it would go
+    return ~i;
   }
 
-  /** The value of the transaction whose Source-ID is {@code len} bytes of {@code b} from {@code off}. */
+  /** The value of the transaction whose Source-ID is the {@code len} bytes at {@code b[off]}. */
   @SuppressWarnings("unchecked")
   V get(byte[] b, int off, int len, int txId) {
-    long t = ((long) txId << 32) | (Bytes.prefixInt(b, off, len) & 0xFFFF_FFFFL);
-    t = t == 0 ? 1 : t;
-    long[] ts = tags;
-    int mask = ts.length - 1;
-    int i = home(t, mask);
-    long x;
-    while ((x = ts[i]) != 0) {
-      if (x == t && values[i].sourceId().contentEquals(b, off, len)) {
-        return (V) values[i];
-      }
-      i = (i + 1) & mask;
-    }
-    return null;
+    int i = probe(tag(Bytes.prefixInt(b, off, len), txId), null, b, off, len);
+    return i >= 0 ? (V) values[i] : null;
   }
 
   @SuppressWarnings("unchecked")
@@ -105,7 +104,7 @@ final class TxTable<V extends TxTable.Named> {
       i = slot(source, txId);
     }
     i = ~i;
-    tags[i] = tag(source, txId);
+    tags[i] = tag(source.prefixInt(), txId);
     values[i] = value;
     size++;
   }

@@ -187,7 +187,10 @@ public final class WireDecoder {
     }
   }
 
-  /** The hash of the common-form Peer-Info whose value is {@code b[from..to)} (24 bytes or more). */
+  /**
+   * The hash of the common-form Peer-Info whose value is {@code b[from..to)} (24 bytes or
+   * more).
+   */
   private static long peerInfoHash(byte[] b, int from, int to) {
     // The ID's first word and the address's last: they tell peers and their addresses apart.
     return ((long) LONGS.get(b, from + Tlv.HEADER_LENGTH))
