@@ -223,13 +223,15 @@ public final class WireDecoder {
     if (table == null) {
       return Bytes.copyOf(b, off, len);
     }
-    int slot = table.slot(Bytes.prefixLong(b, off, len) ^ len);
+    long prefix = Bytes.prefixLong(b, off, len);
+    int slot = table.slot(prefix ^ len);
+    // The first eight bytes turn away nearly every other ID before a whole comparison.
     Bytes known = table.get(slot);
-    if (known != null && known.contentEquals(b, off, len)) {
+    if (known != null && known.prefixLong() == prefix && known.contentEquals(b, off, len)) {
       return known;
     }
     known = table.get(slot ^ 1);
-    if (known != null && known.contentEquals(b, off, len)) {
+    if (known != null && known.prefixLong() == prefix && known.contentEquals(b, off, len)) {
       return known;
     }
     Bytes id = Bytes.copyOf(b, off, len);
