@@ -119,7 +119,7 @@ public final class WireEncoder {
     if (o instanceof PeerInfo p) {
       byte[] e = p.encoded();
       return e != null ? e.length - Tlv.HEADER_LENGTH : partsLength(p);
-    } else if (o instanceof NeighborTable t) {
+    } else if (o instanceof PeerTable t) {
       return t.encoding().length - Tlv.HEADER_LENGTH;
     } else if (o instanceof RequestOptions || o instanceof Expires) {
       return 4;
@@ -137,8 +137,6 @@ public final class WireEncoder {
       return u.value().length();
     } else if (o instanceof P2pOptions p) {
       return 5 + p.overlayId().length();
-    } else if (o instanceof RoutingTable t) {
-      return t.encoding().length - Tlv.HEADER_LENGTH;
     } else if (o instanceof PLookup p) {
       return 1 + p.peerIdA().length() + (p.peerIdB() == null ? 0 : p.peerIdB().length());
     } else if (o instanceof ResourceId r) {
@@ -242,10 +240,7 @@ public final class WireEncoder {
       System.arraycopy(e, 0, b, pos, e.length);
       return pos + e.length;
     }
-    if (o instanceof NeighborTable t) {
-      return copy(t.encoding(), b, pos);
-    }
-    if (o instanceof RoutingTable t) {
+    if (o instanceof PeerTable t) {
       return copy(t.encoding(), b, pos);
     }
     b[pos] = (byte) o.type().code();
@@ -277,7 +272,7 @@ public final class WireEncoder {
       p = put(x.overlayId(), b, p);
     } else if (o instanceof DiagnosticOptions d) {
       p = putInt(b, p, flags(d.connections(), d.utilization(), d.messagesReceived(), d.asNumber()));
-    } else if (o instanceof RoutingTable || o instanceof NeighborTable) {
+    } else if (o instanceof PeerTable) {
       throw new AssertionError("tables are copied whole above");
     } else if (o instanceof PLookup l) {
       b[p++] = (byte) ((l.count() << 2) | (l.exact() ? 2 : 0) | (l.range() ? 1 : 0));

@@ -501,16 +501,17 @@ public sealed interface WireObject {
   }
 
   /**
-   * Routing-Table: up to 255 Peer-Infos. A value (equal when the entries are); not a record so
-   * that it keeps its encoding once made: a peer answers with the same table until it changes.
+   * A list of up to 255 Peer-Infos: Routing-Table or Neighbor-Table. A value (equal when the kind
+   * and the entries are); not a record so that it keeps its encoding once made: a peer answers
+   * with the same table until it changes.
    */
-  final class RoutingTable implements WireObject {
+  abstract sealed class PeerTable implements WireObject permits RoutingTable, NeighborTable {
     private final List<PeerInfo> entries;
     private byte[] encoded;
 
-    public RoutingTable(List<PeerInfo> entries) {
+    PeerTable(List<PeerInfo> entries) {
       this.entries = List.copyOf(entries);
-      requireRange(this.entries.size(), 0, 255, "Routing-Table entries");
+      requireRange(this.entries.size(), 0, 255, type().wireName() + " entries");
     }
 
     public List<PeerInfo> entries() {
@@ -525,71 +526,45 @@ public sealed interface WireObject {
         encoded = e;
       }
       return e;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PeerTable t && t.getClass() == getClass() && entries.equals(t.entries);
+    }
+
+    @Override
+    public int hashCode() {
+      return entries.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return getClass().getSimpleName() + "[entries=" + entries + "]";
+    }
+  }
+
+  /** Routing-Table: up to 255 Peer-Infos. */
+  final class RoutingTable extends PeerTable {
+    public RoutingTable(List<PeerInfo> entries) {
+      super(entries);
     }
 
     @Override
     public ObjectType type() {
       return ObjectType.ROUTING_TABLE;
     }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof RoutingTable t && entries.equals(t.entries);
-    }
-
-    @Override
-    public int hashCode() {
-      return entries.hashCode();
-    }
-
-    @Override
-    public String toString() {
-      return "RoutingTable[entries=" + entries + "]";
-    }
   }
 
-  /** Neighbor-Table: up to 255 Peer-Infos. Keeps its encoding once made, as Routing-Table. */
-  final class NeighborTable implements WireObject {
-    private final List<PeerInfo> entries;
-    private byte[] encoded;
-
+  /** Neighbor-Table: up to 255 Peer-Infos. */
+  final class NeighborTable extends PeerTable {
     public NeighborTable(List<PeerInfo> entries) {
-      this.entries = List.copyOf(entries);
-      requireRange(this.entries.size(), 0, 255, "Neighbor-Table entries");
-    }
-
-    public List<PeerInfo> entries() {
-      return entries;
-    }
-
-    /** The whole object, header included, once sized (the encoder has checked its length). */
-    byte[] encoding() {
-      byte[] e = encoded;
-      if (e == null) {
-        e = WireEncoder.encodeTable(this, entries);
-        encoded = e;
-      }
-      return e;
+      super(entries);
     }
 
     @Override
     public ObjectType type() {
       return ObjectType.NEIGHBOR_TABLE;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof NeighborTable t && entries.equals(t.entries);
-    }
-
-    @Override
-    public int hashCode() {
-      return entries.hashCode();
-    }
-
-    @Override
-    public String toString() {
-      return "NeighborTable[entries=" + entries + "]";
     }
   }
 
