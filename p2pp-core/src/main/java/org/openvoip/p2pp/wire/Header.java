@@ -1,94 +1,42 @@
 package org.openvoip.p2pp.wire;
 
-import java.util.Objects;
-
 /**
- * The common header (section 9.1), a value of these components:
+ * The common header (section 9.1).
  *
- * <ul>
- *   <li>version: the protocol version; 1 is the only one defined
- *   <li>kind (T): request, indication, response or responseACK
- *   <li>ack (A): this message acknowledges the message with the same kind, Source-ID and
- *       Transaction-ID
- *   <li>peer (P): sent by a peer (set) or a client (clear)
- *   <li>recursive (R): the request is routed recursively (set) or iteratively (clear)
- *   <li>responseCode: the 9-bit code of responses and responseACKs (an ACK echoes the code of
- *       what it acknowledges); 0 in requests and indications
- *   <li>method: the request or indication type
- *   <li>ttl: hops this request may still traverse
- *   <li>transactionId: chosen by the originator; with the Source-ID it names the transaction
- *   <li>sourceId: the originator's ID (4 bytes for Enroll, Authenticate and Bootstrap)
- *   <li>responseId: the responder's ID; present exactly when {@link #hasResponseId()}
- * </ul>
- *
- * <p>Equal when all components are. Not a record only so that the decoder, which has checked
- * every field against the bytes, does not check them again.
+ * @param version the protocol version; 1 is the only one defined
+ * @param kind T: request, indication, response or responseACK
+ * @param ack A: this message acknowledges the message with the same kind, Source-ID and
+ *     Transaction-ID
+ * @param peer P: sent by a peer (set) or a client (clear)
+ * @param recursive R: the request is routed recursively (set) or iteratively (clear)
+ * @param responseCode the 9-bit code of responses and responseACKs (an ACK echoes the code of
+ *     what it acknowledges); 0 in requests and indications
+ * @param method the request or indication type
+ * @param ttl hops this request may still traverse
+ * @param transactionId chosen by the originator; with the Source-ID it names the transaction
+ * @param sourceId the originator's ID (4 bytes for Enroll, Authenticate and Bootstrap)
+ * @param responseId the responder's ID; present exactly when {@link #hasResponseId()}
  */
-public final class Header {
+public record Header(
+    int version,
+    MessageKind kind,
+    boolean ack,
+    boolean peer,
+    boolean recursive,
+    int responseCode,
+    Method method,
+    int ttl,
+    int transactionId,
+    Bytes sourceId,
+    Bytes responseId) {
+
   public static final int VERSION = 1;
   public static final int MAGIC_COOKIE = 0x596ABF0D;
   /** Bytes before the Source-ID: flags, type, TTL, magic cookie, Transaction-ID, Message Length. */
   public static final int FIXED_LENGTH = 16;
   public static final int DEFAULT_TTL = 255;
 
-  private final int version;
-  private final MessageKind kind;
-  private final boolean ack;
-  private final boolean peer;
-  private final boolean recursive;
-  private final int responseCode;
-  private final Method method;
-  private final int ttl;
-  private final int transactionId;
-  private final Bytes sourceId;
-  private final Bytes responseId;
-
-  public Header(int version, MessageKind kind, boolean ack, boolean peer, boolean recursive,
-      int responseCode, Method method, int ttl, int transactionId, Bytes sourceId,
-      Bytes responseId) {
-    this(version, kind, ack, peer, recursive, responseCode, method, ttl, transactionId, sourceId,
-        responseId, true);
-  }
-
-  private Header(int version, MessageKind kind, boolean ack, boolean peer, boolean recursive,
-      int responseCode, Method method, int ttl, int transactionId, Bytes sourceId,
-      Bytes responseId, boolean check) {
-    if (check) {
-      check(version, kind, ack, responseCode, method, ttl, sourceId, responseId);
-    }
-    this.version = version;
-    this.kind = kind;
-    this.ack = ack;
-    this.peer = peer;
-    this.recursive = recursive;
-    this.responseCode = responseCode;
-    this.method = method;
-    this.ttl = ttl;
-    this.transactionId = transactionId;
-    this.sourceId = sourceId;
-    this.responseId = responseId;
-  }
-
-  /**
-   * A header whose fields the decoder has checked against the same rules as the public
-   * constructor (a decoded header is always one that constructor accepts).
-   */
-  static Header decoded(int version, MessageKind kind, boolean ack, boolean peer,
-      boolean recursive, int responseCode, Method method, int ttl, int transactionId,
-      Bytes sourceId, Bytes responseId) {
-    assert checks(version, kind, ack, responseCode, method, ttl, sourceId, responseId);
-    return new Header(version, kind, ack, peer, recursive, responseCode, method, ttl,
-        transactionId, sourceId, responseId, false);
-  }
-
-  private static boolean checks(int version, MessageKind kind, boolean ack, int responseCode,
-      Method method, int ttl, Bytes sourceId, Bytes responseId) {
-    check(version, kind, ack, responseCode, method, ttl, sourceId, responseId);
-    return true;
-  }
-
-  private static void check(int version, MessageKind kind, boolean ack, int responseCode,
-      Method method, int ttl, Bytes sourceId, Bytes responseId) {
+  public Header {
     if (version < 0 || version > 3) {
       throw new IllegalArgumentException("version is 2 bits, not " + version);
     }
@@ -121,75 +69,6 @@ public final class Header {
     if (kind.isResponse() && !ack && responseCode < 200) {
       throw new IllegalArgumentException("a response code is in 200.." + ResponseCode.MAX);
     }
-  }
-
-  public int version() {
-    return version;
-  }
-
-  public MessageKind kind() {
-    return kind;
-  }
-
-  public boolean ack() {
-    return ack;
-  }
-
-  public boolean peer() {
-    return peer;
-  }
-
-  public boolean recursive() {
-    return recursive;
-  }
-
-  public int responseCode() {
-    return responseCode;
-  }
-
-  public Method method() {
-    return method;
-  }
-
-  public int ttl() {
-    return ttl;
-  }
-
-  public int transactionId() {
-    return transactionId;
-  }
-
-  public Bytes sourceId() {
-    return sourceId;
-  }
-
-  public Bytes responseId() {
-    return responseId;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    return o instanceof Header h && version == h.version && kind == h.kind && ack == h.ack
-        && peer == h.peer && recursive == h.recursive && responseCode == h.responseCode
-        && method == h.method && ttl == h.ttl && transactionId == h.transactionId
-        && sourceId.equals(h.sourceId) && Objects.equals(responseId, h.responseId);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(version, kind, ack, peer, recursive, responseCode, method, ttl,
-        transactionId, sourceId, responseId);
-  }
-
-  @Override
-  public String toString() {
-    return "Header[version=" + version + ", kind=" + kind + ", ack=" + ack + ", peer=" + peer
-        + ", recursive=" + recursive + ", responseCode=" + responseCode + ", method=" + method
-        + ", ttl=" + ttl + ", transactionId=" + transactionId + ", sourceId=" + sourceId
-        + ", responseId=" + responseId + "]";
   }
 
   /** A request header (no Response-ID, response code 0). */

@@ -450,9 +450,9 @@ public final class WireDecoder {
       throw new MalformedMessageException(WireError.BAD_RESPONSE_CODE,
           "response code " + code + " (responses carry 200.." + ResponseCode.MAX + ")");
     }
-    // Every field was checked above, as the public constructor would check it.
-    Header h = Header.decoded(version, kind, ack, peer, recursive, code, method, ttl, txId,
-        source, responder);
+    // Every field was checked above, so the constructor's own checks pass.
+    Header h = new Header(version, kind, ack, peer, recursive, code, method, ttl, txId, source,
+        responder);
     if (msgLen > maxMessageLength) {
       throw tooLarge(msgLen).withHeader(h);
     }
