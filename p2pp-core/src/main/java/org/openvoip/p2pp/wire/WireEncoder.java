@@ -236,9 +236,7 @@ public final class WireEncoder {
   static int writeObject(WireObject o, byte[] b, int pos) {
     if (o instanceof PeerInfo i) {
       // Sized before writing, so a Peer-Info here has its encoding (null only if oversized).
-      byte[] e = i.encoded();
-      System.arraycopy(e, 0, b, pos, e.length);
-      return pos + e.length;
+      return copy(i.encoded(), b, pos);
     }
     if (o instanceof PeerTable t) {
       return copy(t.encoding(), b, pos);
@@ -272,8 +270,6 @@ public final class WireEncoder {
       p = put(x.overlayId(), b, p);
     } else if (o instanceof DiagnosticOptions d) {
       p = putInt(b, p, flags(d.connections(), d.utilization(), d.messagesReceived(), d.asNumber()));
-    } else if (o instanceof PeerTable) {
-      throw new AssertionError("tables are copied whole above");
     } else if (o instanceof PLookup l) {
       b[p++] = (byte) ((l.count() << 2) | (l.exact() ? 2 : 0) | (l.range() ? 1 : 0));
       p = put(l.peerIdA(), b, p);
@@ -375,7 +371,7 @@ public final class WireEncoder {
    * A table object whole, header included: the encoding a Routing- or Neighbor-Table keeps.
    * Its Length is checked when a message holding it is sized, as for any object.
    */
-  static byte[] encodeTable(WireObject table, List<PeerInfo> entries) {
+  static byte[] encodeTable(PeerTable table, List<PeerInfo> entries) {
     int v = 1 + sum(entries);
     byte[] b = new byte[Tlv.HEADER_LENGTH + v];
     b[0] = (byte) table.type().code();
