@@ -351,8 +351,8 @@ final class Engine {
         }
         RoutingTable rt = r.first(RoutingTable.class);
         NeighborTable nt = r.first(NeighborTable.class);
-        overlay.joined(route.responder(), nt == null ? List.of() : refs(nt.entries()),
-            rt == null ? List.of() : refs(rt.entries()));
+        overlay.joined(route.responder(), nt == null ? List.of() : PeerRef.fromAll(nt),
+            rt == null ? List.of() : PeerRef.fromAll(rt));
         setState(State.JOINED);
         // Join with S to the new neighbours. They hand over our objects before they answer,
         // so once every one has answered (or failed), the join is complete with its data.
@@ -731,8 +731,8 @@ final class Engine {
     RoutingTable rt = m.first(RoutingTable.class);
     NeighborTable nt = m.first(NeighborTable.class);
     if (from != null && (rt != null || nt != null)) {
-      overlay.tablesReceived(from, rt == null ? List.of() : refs(rt.entries()),
-          nt == null ? List.of() : refs(nt.entries()));
+      overlay.tablesReceived(from, rt == null ? List.of() : PeerRef.fromAll(rt),
+          nt == null ? List.of() : PeerRef.fromAll(nt));
     }
     RequestOptions o = m.first(RequestOptions.class);
     boolean wantsRt = o != null && o.routingTable();

@@ -1,8 +1,11 @@
 package org.openvoip.p2pp.overlay;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.openvoip.p2pp.env.Endpoint;
 import org.openvoip.p2pp.wire.Bytes;
+import org.openvoip.p2pp.wire.WireObject;
 import org.openvoip.p2pp.wire.WireObject.AddressInfo;
 import org.openvoip.p2pp.wire.WireObject.Candidate;
 import org.openvoip.p2pp.wire.WireObject.PeerInfo;
@@ -111,6 +114,30 @@ public final class PeerRef {
     info.memo(p);
     return p;
   }
+
+  /**
+   * The peers of a table's entries that {@link #from} accepts, in order: an unmodifiable list,
+   * computed once per table object and kept with it.
+   */
+  public static List<PeerRef> fromAll(WireObject.PeerTable table) {
+    if (table.memo() instanceof PeerRefs known) {
+      return known.peers;
+    }
+    List<PeerInfo> infos = table.entries();
+    List<PeerRef> out = new ArrayList<>(infos.size());
+    for (PeerInfo i : infos) {
+      PeerRef p = from(i);
+      if (p != null) {
+        out.add(p);
+      }
+    }
+    List<PeerRef> peers = Collections.unmodifiableList(out);
+    table.memo(new PeerRefs(peers));
+    return peers;
+  }
+
+  /** The memo {@link #fromAll} keeps with a table: typed, so no other memo is mistaken for it. */
+  private record PeerRefs(List<PeerRef> peers) {}
 
   /** The first UDP candidate, else the first; the list is not empty. */
   private static Candidate chosen(List<Candidate> cs) {

@@ -62,6 +62,8 @@ public final class WireDecoder {
    */
   private final Shared<PeerInfo> peerInfos;
   private final Shared<Bytes> ids;
+  /** Whole Routing- and Neighbor-Tables, by the bytes of their values. */
+  private final Shared<SharedTable> tables;
   private static final int MAX_SHARED_BITS = 22;
 
   /** A decoder for an overlay whose IDs have {@code idLength} bytes, with the 1 MiB default limit. */
@@ -85,6 +87,7 @@ public final class WireDecoder {
     this.maxMessageLength = maxMessageLength;
     this.peerInfos = null;
     this.ids = null;
+    this.tables = null;
   }
 
   private WireDecoder(WireDecoder like, int bits) {
@@ -95,6 +98,7 @@ public final class WireDecoder {
       return peerInfoHash(e, Tlv.HEADER_LENGTH, e.length);
     });
     this.ids = new Shared<>(bits, b -> b.prefixLong() ^ b.length());
+    this.tables = new Shared<>(bits, t -> tableHash(t.value, 0, t.value.length));
   }
 
   /**
@@ -215,6 +219,48 @@ public final class WireDecoder {
     PeerInfo p = PeerInfo.ofCommonForm(commonFormCopy(b, start, end));
     table.put(slot, p);
     return p;
+  }
+
+  /**
+   * A table decoded before, with the bytes of its value: a node sends its table from one cached
+   * encoding until the table changes, so its neighbours receive the same bytes again and again,
+   * and one comparison of them stands for decoding every entry.
+   */
+  private record SharedTable(byte[] value, PeerTable table) {}
+
+  /** The hash of a table's value {@code b[from..to)}: its length and three of its words. */
+  private static long tableHash(byte[] b, int from, int to) {
+    int len = to - from;
+    if (len < 8) {
+      return len;
+    }
+    long h = len * 0x9E3779B97F4A7C15L;
+    h ^= (long) LONGS.get(b, from);
+    h ^= Long.rotateLeft((long) LONGS.get(b, to - 8), 21);
+    return h ^ Long.rotateLeft((long) LONGS.get(b, from + ((len - 8) >>> 1)), 42);
+  }
+
+  /** The shared table of this type whose value is {@code b[from..to)}, or null if not known. */
+  private PeerTable knownTable(ObjectType type, byte[] b, int from, int to) {
+    Shared<SharedTable> table = tables;
+    int slot = table.slot(tableHash(b, from, to));
+    SharedTable t = table.get(slot);
+    if (t != null && t.table.type() == type
+        && java.util.Arrays.equals(t.value, 0, t.value.length, b, from, to)) {
+      return t.table;
+    }
+    t = table.get(slot ^ 1);
+    if (t != null && t.table.type() == type
+        && java.util.Arrays.equals(t.value, 0, t.value.length, b, from, to)) {
+      return t.table;
+    }
+    return null;
+  }
+
+  /** Remembers a table just decoded from the value {@code b[from..to)}. */
+  private void rememberTable(PeerTable decoded, byte[] b, int from, int to) {
+    tables.put(tables.slot(tableHash(b, from, to)),
+        new SharedTable(java.util.Arrays.copyOfRange(b, from, to), decoded));
   }
 
   /** The ID of {@code len} bytes of {@code b} from {@code off}: shared if sharing, else a copy. */
@@ -615,9 +661,8 @@ public final class WireDecoder {
           return new DiagnosticOptions(bit(w, 31), bit(w, 30), bit(w, 29), bit(w, 28));
         }
         case ROUTING_TABLE:
-          return new RoutingTable(readTable(type, len, end));
         case NEIGHBOR_TABLE:
-          return new NeighborTable(readTable(type, len, end));
+          return readPeerTable(type, len, end);
         case PLOOKUP: {
           if (len < 2) {
             throw malformed(type, "needs a flags byte and a Peer-ID");
@@ -867,6 +912,27 @@ public final class WireDecoder {
       }
       return new Candidate(foundation, component, priority, t >>> 4, t & 0x0F, addr, port, rel,
           relPort);
+    }
+
+    private PeerTable readPeerTable(ObjectType type, int len, int end)
+        throws MalformedMessageException {
+      int from = pos;
+      // With a sink, a table's ignored objects must be reported each time: decode it whole.
+      boolean share = sharing != null && sink == null;
+      if (share) {
+        PeerTable known = sharing.knownTable(type, buf, from, end);
+        if (known != null) {
+          pos = end;
+          return known;
+        }
+      }
+      List<PeerInfo> entries = readTable(type, len, end);
+      PeerTable t = type == ObjectType.ROUTING_TABLE
+          ? new RoutingTable(entries) : new NeighborTable(entries);
+      if (share) {
+        sharing.rememberTable(t, buf, from, end);
+      }
+      return t;
     }
 
     private List<PeerInfo> readTable(ObjectType type, int len, int end)

@@ -508,6 +508,7 @@ public sealed interface WireObject {
   abstract sealed class PeerTable implements WireObject permits RoutingTable, NeighborTable {
     private final List<PeerInfo> entries;
     private byte[] encoded;
+    private Object memo;
 
     PeerTable(List<PeerInfo> entries) {
       this.entries = List.copyOf(entries);
@@ -516,6 +517,19 @@ public sealed interface WireObject {
 
     public List<PeerInfo> entries() {
       return entries;
+    }
+
+    /**
+     * A value derived from these entries once and kept with the table, as
+     * {@link PeerInfo#memo()}: a table decoded once and received by many nodes is converted once.
+     * Single-writer use; a lost race only computes it twice.
+     */
+    public Object memo() {
+      return memo;
+    }
+
+    public void memo(Object value) {
+      memo = value;
     }
 
     /** The whole object, header included, once sized (the encoder has checked its length). */

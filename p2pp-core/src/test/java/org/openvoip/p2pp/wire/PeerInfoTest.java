@@ -196,4 +196,100 @@ class PeerInfoTest {
     assertThatThrownBy(() -> DECODER.withSharing(0))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  private static final PeerInfo SENDER = PeerInfo.of(Bytes.of(new byte[20]), AddressInfo.of(
+      Candidate.host(IpAddress.of((byte) 10, (byte) 0, (byte) 0, (byte) 9), 7080)));
+
+  /** An ExchangeTable request from SENDER with these objects after its Peer-Info. */
+  private static Message withTable(WireObject... objects) {
+    List<WireObject> all = new java.util.ArrayList<>();
+    all.add(SENDER);
+    all.addAll(List.of(objects));
+    return new Message(Header.request(Method.EXCHANGE_TABLE, true, false, 10, 7,
+        Bytes.of(new byte[20])), all);
+  }
+
+  @Test
+  void aSharingDecoderGivesOneObjectPerTableAndTellsTablesApart() throws Exception {
+    SplittableRandom r = new SplittableRandom(11);
+    List<PeerInfo> entries = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      byte[] id = new byte[20];
+      r.nextBytes(id);
+      entries.add(PeerInfo.of(Bytes.of(id), AddressInfo.of(randomCandidate(r))));
+    }
+    // One entry beyond the common form, with an Uptime.
+    entries.add(new PeerInfo(entries.get(0).peerId(), entries.get(0).addressInfo(),
+        null, new Uptime(99), null, null, null, null, null));
+    WireDecoder sharing = DECODER.withSharing(4096); // room enough that none is evicted
+    List<WireObject> tables = new java.util.ArrayList<>();
+    tables.add(new WireObject.NeighborTable(entries));
+    tables.add(new WireObject.RoutingTable(entries)); // same value, other type
+    tables.add(new WireObject.NeighborTable(List.of()));
+    // Differences at the start, in the middle and at the end of the value, where the table's
+    // hash does not look, and in the number of entries.
+    for (int at : new int[] {0, 2, 3, 5}) {
+      List<PeerInfo> changed = new java.util.ArrayList<>(entries);
+      PeerInfo e = changed.get(at);
+      byte[] id = e.id().toByteArray();
+      id[at * 3] ^= 1;
+      changed.set(at, PeerInfo.of(Bytes.of(id), e.addressInfo()));
+      tables.add(new WireObject.NeighborTable(changed));
+    }
+    tables.add(new WireObject.NeighborTable(entries.subList(0, 5)));
+    WireObject kept = null;
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < tables.size(); i++) {
+        byte[] wire = WireEncoder.encode(withTable(tables.get(i)));
+        Message m = sharing.decode(wire);
+        WireObject t = m.objects().get(1);
+        assertThat(m).isEqualTo(DECODER.decode(wire));
+        assertThat(t).isEqualTo(tables.get(i));
+        // Decoded again at once, it is the very same object (later, a table that hashes alike
+        // may have evicted it: the sharing is lossy, never wrong).
+        assertThat(sharing.decode(wire).objects().get(1)).isSameAs(t);
+        if (i == 0) {
+          kept = t;
+        }
+      }
+    }
+    // The peers of a table are derived once and kept with it.
+    WireObject.PeerTable t = (WireObject.PeerTable) kept;
+    List<PeerRef> peers = PeerRef.fromAll(t);
+    assertThat(peers).hasSize(entries.size());
+    assertThat(PeerRef.fromAll(t)).isSameAs(peers);
+    assertThatThrownBy(() -> peers.add(peers.get(0)))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void aTableWithIgnoredObjectsIsReportedEveryTimeItIsDecodedWithASink() throws Exception {
+    byte[] plain = WireEncoder.encode(withTable(new WireObject.NeighborTable(List.of(
+        PeerInfo.of(Bytes.of(new byte[20]), AddressInfo.of(Candidate.host(
+            IpAddress.of((byte) 10, (byte) 0, (byte) 0, (byte) 1), 7080)))))));
+    // Append an unknown ignorable object (type 120, AB=01, 2 bytes) to the Peer-Info inside the
+    // table, and grow the three lengths that contain it: Peer-Info, table and message.
+    int tableAt = WireEncoder.encode(withTable()).length; // the last object
+    byte[] extra = {120, (byte) (Tlv.FLAGS_IGNORABLE << 6), 0, 2, 1, 2};
+    byte[] wire = java.util.Arrays.copyOf(plain, plain.length + extra.length);
+    System.arraycopy(extra, 0, wire, plain.length, extra.length);
+    int peerInfoAt = tableAt + Tlv.HEADER_LENGTH + 1;
+    grow(wire, tableAt + 2, extra.length);
+    grow(wire, peerInfoAt + 2, extra.length);
+    wire[15] += (byte) extra.length;
+    WireDecoder sharing = DECODER.withSharing(4);
+    for (int i = 0; i < 3; i++) {
+      List<Integer> ignored = new java.util.ArrayList<>();
+      Message m = sharing.decode(wire, 0, wire.length, (type, off, len) -> ignored.add(type));
+      assertThat(ignored).containsExactly(120);
+      assertThat(m).isEqualTo(DECODER.decode(plain));
+      assertThat(sharing.decode(wire)).isEqualTo(m);
+    }
+  }
+
+  private static void grow(byte[] b, int lengthAt, int by) {
+    int v = ((b[lengthAt] & 0xFF) << 8 | (b[lengthAt + 1] & 0xFF)) + by;
+    b[lengthAt] = (byte) (v >>> 8);
+    b[lengthAt + 1] = (byte) v;
+  }
 }

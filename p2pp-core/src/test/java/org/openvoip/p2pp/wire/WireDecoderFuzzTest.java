@@ -47,6 +47,12 @@ class WireDecoderFuzzTest {
   private static final int ID_LENGTH = WireDecoder.DEFAULT_ID_LENGTH;
   private static final WireDecoder DECODER = new WireDecoder(ID_LENGTH);
   private static final WireDecoder[] DECODERS = new WireDecoder[256];
+  /**
+   * A sharing decoder kept across inputs, as the simulator keeps one across packets: its shared
+   * IDs, Peer-Infos and tables must never change what an input decodes to. Small, so that
+   * inputs evict each other's values.
+   */
+  private static final WireDecoder SHARING = DECODER.withSharing(8);
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   static {
@@ -81,6 +87,14 @@ class WireDecoderFuzzTest {
     checkFrameLength(input, 0, input.length, outcome);
     checkFrameLength(framed, pre, input.length, outcome);
 
+    // Twice through the sharing decoder (the second time its values are remembered, unless
+    // evicted): the same outcome as the plain decoder each time.
+    for (int i = 0; i < 2; i++) {
+      Object shared = decode(SHARING, input, 0, input.length, null, input.length);
+      check(sameOutcome(outcome, shared), "the sharing decoder differs: "
+          + describe(outcome) + " vs " + describe(shared));
+    }
+
     int inferred = WireDecoder.inferIdLength(input);
     check(inferred == -1 || (inferred >= 1 && inferred <= 255), "inferIdLength gave " + inferred);
     if (outcome instanceof Message m) {
@@ -105,10 +119,16 @@ class WireDecoderFuzzTest {
     }
   }
 
-  /** A decoded message, or the MalformedMessageException; anything else propagates. */
+  /**
+   * A decoded message, or the MalformedMessageException; anything else propagates. Without a
+   * list for ignored objects, decodes without a sink.
+   */
   private static Object decode(
       WireDecoder d, byte[] buf, int off, int len, List<long[]> ignored, int messageLength) {
     try {
+      if (ignored == null) {
+        return d.decode(buf, off, len, null);
+      }
       return d.decode(buf, off, len, (type, offset, length) -> {
         check(type >= 0 && type <= 255, "ignored object type " + type);
         check(offset >= Header.FIXED_LENGTH && length >= 0
