@@ -1,7 +1,6 @@
 package org.openvoip.p2pp.overlay.chord;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +46,11 @@ final class Chord implements Overlay {
   private final OverlayContext ctx;
   private final Bytes selfId;
   private final int successorsWanted;
+  /** The Neighbor-Table stabilize last sent, and the table's change count it was built at. */
+  private NeighborTable sentNeighbors;
+  private long sentNeighborsAt;
+  private static final RequestOptions STABILIZE_OPTIONS =
+      new RequestOptions(false, false, true, false, false, false, false);
   private final ClockwiseTable table;
   private final Counters.Counter stabilizeRounds;
   private final Counters.Counter fixFingerRounds;
@@ -399,13 +403,7 @@ final class Chord implements Overlay {
       return;
     }
     PeerRef succ = table.first();
-    List<PeerInfo> mine = new ArrayList<>();
-    for (PeerRef p : neighborList()) {
-      mine.add(p.toPeerInfo());
-    }
-    List<WireObject> objs = List.of(
-        new RequestOptions(false, false, true, false, false, false, false),
-        new NeighborTable(mine));
+    List<WireObject> objs = List.of(STABILIZE_OPTIONS, neighborTableObject());
     stabilizeRounds.increment();
     ctx.request(succ, Method.EXCHANGE_TABLE, objs, new OverlayContext.Reply() {
       @Override
@@ -415,7 +413,7 @@ final class Chord implements Overlay {
         }
         NeighborTable nt = response.first(NeighborTable.class);
         if (nt != null) {
-          reconcile(succ, nt.entries());
+          reconcile(succ, PeerRef.fromAll(nt));
         }
       }
 
@@ -433,19 +431,16 @@ final class Chord implements Overlay {
    * The successor's view replaces ours beyond it: peers we list between the successor and the
    * end of its successor list that it does not list are gone.
    */
-  private void reconcile(PeerRef succ, List<PeerInfo> theirs) {
-    Set<Bytes> listed = new HashSet<>();
-    List<PeerRef> refs = new ArrayList<>();
+  private void reconcile(PeerRef succ, List<PeerRef> theirs) {
+    List<PeerRef> refs = new ArrayList<>(theirs.size());
     Bytes farthest = succ.id();
     // Only the successor's successors bound what it vouches for: those lie between it and us.
     // Its predecessor (us, or a peer before us it has not replaced yet) does not.
-    for (PeerInfo i : theirs) {
-      PeerRef p = PeerRef.from(i);
-      if (p == null || p.id().length() != selfId.length()) {
+    for (PeerRef p : theirs) {
+      if (p.id().length() != selfId.length()) {
         continue;
       }
       refs.add(p);
-      listed.add(p.id());
       if (!p.id().equals(selfId) && Ring.compareClockwise(succ.id(), p.id(), selfId) < 0
           && table.compare(p.id(), farthest) > 0) {
         farthest = p.id();
@@ -455,7 +450,7 @@ final class Chord implements Overlay {
     // Entries strictly between the successor and the farthest peer it vouches for.
     int end = table.ceiling(farthest);
     for (int i = table.higher(succ.id()); i < end; ) {
-      if (listed.contains(table.id(i))) {
+      if (lists(refs, table.id(i))) {
         i++;
       } else {
         markGone(table.remove(i));
@@ -469,6 +464,33 @@ final class Chord implements Overlay {
     if (removed) {
       ctx.responsibilityChanged();
     }
+  }
+
+  /** Whether one of the peers has this ID: a successor list is a handful, so a scan will do. */
+  private static boolean lists(List<PeerRef> peers, Bytes id) {
+    for (int k = 0; k < peers.size(); k++) {
+      if (peers.get(k).id().equals(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The Neighbor-Table that stabilize sends, built once per change of the table: its bytes are
+   * encoded once, and the successor, which receives the same bytes each round, decodes them once.
+   */
+  private NeighborTable neighborTableObject() {
+    long v = table.changes();
+    if (sentNeighbors == null || sentNeighborsAt != v) {
+      List<PeerInfo> mine = new ArrayList<>();
+      for (PeerRef p : neighborList()) {
+        mine.add(p.toPeerInfo());
+      }
+      sentNeighbors = new NeighborTable(mine);
+      sentNeighborsAt = v;
+    }
+    return sentNeighbors;
   }
 
   /** Check-predecessor: a KeepAlive; if it goes unanswered the engine forgets the peer. */
