@@ -224,8 +224,11 @@ public final class TransactionLayer {
       List<WireObject> objects) {
     Header rh = request.header();
     Transport t = request.transport();
-    Served s = served.get(rh.sourceId(), rh.transactionId());
-    boolean piggyback = !t.reliable() && s != null && s == delivering;
+    // Most answers are given while their request is being delivered: its entry is at hand.
+    Served d = delivering;
+    Served s = d != null && d.transactionId == rh.transactionId()
+        && d.sourceId.equals(rh.sourceId()) ? d : served.get(rh.sourceId(), rh.transactionId());
+    boolean piggyback = !t.reliable() && s != null && s == d;
     Message response = new Message(header.apply(piggyback), objects);
     byte[] bytes = WireEncoder.encode(response);
     if (!t.reliable() && bytes.length > config.maxDatagram()) {
