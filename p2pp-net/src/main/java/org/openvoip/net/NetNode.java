@@ -49,7 +49,7 @@ public final class NetNode implements AutoCloseable {
         new WireDecoder(config.overlay().idLength()), counters);
     Node node = t.attach(bound -> new Node(new NodeConfig(config.id(), bound, config.overlay(),
         config.bootstrap(), config.bootstrapServer()), t.env(random), callbacks),
-        n -> n::onBytes);
+        Node::receiver);
     return new NetNode(t, node, counters);
   }
 

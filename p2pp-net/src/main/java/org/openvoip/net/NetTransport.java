@@ -29,6 +29,7 @@ import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.env.Endpoint;
+import org.openvoip.p2pp.env.PacketReceiver;
 import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
 import org.openvoip.p2pp.wire.Bytes;
@@ -50,12 +51,6 @@ import org.openvoip.p2pp.wire.WireDecoder;
  */
 public final class NetTransport implements AutoCloseable {
 
-  /** Where received bytes go: one datagram or one stream frame at a time, on the event loop. */
-  @FunctionalInterface
-  public interface Receiver {
-    void onBytes(byte[] bytes, Transport transport, Endpoint from);
-  }
-
   private final EventLoop loop;
   private final WireDecoder decoder;
   private final Counters counters;
@@ -63,7 +58,7 @@ public final class NetTransport implements AutoCloseable {
   private final Map<InetSocketAddress, ChannelFuture> connecting = new HashMap<>();
   private Channel udp;
   private Channel tcpServer;
-  private volatile Receiver receiver = (bytes, t, from) -> {};
+  private volatile PacketReceiver receiver = (bytes, t, from) -> {};
 
   private NetTransport(EventLoop loop, WireDecoder decoder, Counters counters) {
     this.loop = loop;
@@ -93,7 +88,7 @@ public final class NetTransport implements AutoCloseable {
   }
 
   /** Sets where received bytes go (the node's transaction layer). */
-  public void receiver(Receiver r) {
+  public void receiver(PacketReceiver r) {
     this.receiver = r;
   }
 
@@ -109,7 +104,7 @@ public final class NetTransport implements AutoCloseable {
    * @param build gets the bound address, which the engine should advertise
    * @param receiverOf where the built engine takes its bytes
    */
-  public <T> T attach(Function<Endpoint, T> build, Function<T, Receiver> receiverOf)
+  public <T> T attach(Function<Endpoint, T> build, Function<T, PacketReceiver> receiverOf)
       throws InterruptedException {
     try {
       Endpoint bound = localEndpoint();

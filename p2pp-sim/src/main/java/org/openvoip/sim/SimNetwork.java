@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.openvoip.p2pp.env.Endpoint;
+import org.openvoip.p2pp.env.PacketReceiver;
 import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
 import org.openvoip.p2pp.wire.Bytes;
@@ -23,12 +24,6 @@ import org.openvoip.p2pp.wire.WireDecoder;
  * fingerprint.
  */
 public final class SimNetwork {
-  /** Where a node's packets go. */
-  @FunctionalInterface
-  public interface Receiver {
-    void onBytes(byte[] bytes, Transport transport, Endpoint from);
-  }
-
   private static final int BASE = (100 << 24) | (64 << 16);
   public static final int PORT = 7080;
 
@@ -52,13 +47,13 @@ public final class SimNetwork {
   private static final class Slot {
     final int node;
     final Endpoint endpoint;
-    Receiver receiver;
+    PacketReceiver receiver;
     boolean online = true;
     long bytesSent;
     long bytesReceived;
     Env env;
 
-    Slot(int node, Endpoint endpoint, Receiver receiver) {
+    Slot(int node, Endpoint endpoint, PacketReceiver receiver) {
       this.node = node;
       this.endpoint = endpoint;
       this.receiver = receiver;
@@ -81,7 +76,7 @@ public final class SimNetwork {
   }
 
   /** Adds an online node and returns its number. */
-  public int addNode(Receiver receiver) {
+  public int addNode(PacketReceiver receiver) {
     int n = size;
     if (n == slots.length) {
       slots = Arrays.copyOf(slots, n * 2);
@@ -93,7 +88,7 @@ public final class SimNetwork {
     return n;
   }
 
-  public void receiver(int node, Receiver receiver) {
+  public void receiver(int node, PacketReceiver receiver) {
     slots[node].receiver = receiver;
   }
 

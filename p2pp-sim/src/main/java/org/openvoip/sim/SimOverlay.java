@@ -96,7 +96,7 @@ public final class SimOverlay {
         i == 0 ? null : net.endpoint(0), i == 0);
     Node n = new Node(nc, net.env(i), Runnable::run);
     nodes.set(i, n);
-    net.receiver(i, n::onBytes);
+    net.receiver(i, n.receiver());
     net.setOnline(i, true);
     up.set(i, true);
     n.join().whenComplete((r, e) -> {

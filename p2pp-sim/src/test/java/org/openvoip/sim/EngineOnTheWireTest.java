@@ -27,6 +27,7 @@ import org.openvoip.p2pp.wire.Message;
 import org.openvoip.p2pp.wire.Method;
 import org.openvoip.p2pp.wire.ResponseCode;
 import org.openvoip.p2pp.wire.WireDecoder;
+import org.openvoip.p2pp.wire.WireEncoder;
 import org.openvoip.p2pp.wire.WireObject;
 import org.openvoip.p2pp.wire.WireObject.P2pOptions;
 import org.openvoip.p2pp.wire.WireObject.PLookup;
@@ -163,5 +164,33 @@ class EngineOnTheWireTest {
         CompletionException.class, f::join).getCause();
     assertThat(e.code()).isEqualTo(ResponseCode.REQUEST_REJECTED);
     assertThat(e.getMessage()).contains("20-byte IDs").contains("16-byte IDs");
+  }
+
+  @Test
+  void aCrashedNodeCountsAndDropsWhatStillReachesIt() {
+    SimOverlay small = new SimOverlay(OverlayConfig.DEFAULTS, 9, 0);
+    for (int i = 0; i < 3; i++) {
+      small.addNode();
+      small.run(1000);
+    }
+    small.run(30_000);
+    Node victim = small.node(2);
+    byte[] query = WireEncoder.encode(new Message(
+        Header.request(Method.QUERY, true, false, 1, 77, rawSelf.id()),
+        List.of(rawSelf.toPeerInfo())));
+    Endpoint from = small.network().endpoint(1);
+    // Alive, it answers (a responseACK goes out, and is resent until acknowledged).
+    long sent = small.network().bytesSent(2);
+    victim.receiver().onBytes(query, Transport.UDP, from);
+    assertThat(small.network().bytesSent(2)).isGreaterThan(sent);
+    victim.crashNow();
+    small.network().setOnline(2, false); // the others' packets to it now end in the network
+    sent = small.network().bytesSent(2);
+    // Both doors, the direct one a runtime keeps and the node's own, count and drop.
+    victim.receiver().onBytes(query, Transport.UDP, from);
+    victim.onBytes(query, Transport.UDP, from);
+    small.run(10_000);
+    assertThat(small.network().bytesSent(2)).isEqualTo(sent);
+    assertThat(victim.snapshotNow().counters()).containsEntry("drop.node-closed", 2L);
   }
 }

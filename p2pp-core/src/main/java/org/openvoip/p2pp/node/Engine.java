@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.env.Endpoint;
+import org.openvoip.p2pp.env.PacketReceiver;
 import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
 import org.openvoip.p2pp.overlay.Overlay;
@@ -156,11 +157,12 @@ final class Engine {
   }
 
   void onBytes(byte[] bytes, Transport transport, Endpoint from) {
-    if (closed) {
-      counters.increment("drop.node-closed");
-      return;
-    }
-    transactions.onBytes(bytes, transport, from);
+    transactions.onBytes(bytes, transport, from); // counts and drops once closed
+  }
+
+  /** Where received bytes go, with no hop through this engine: its transaction layer. */
+  PacketReceiver receiver() {
+    return transactions;
   }
 
   /** Stops everything at once, as a crash would: no goodbye; timers now do nothing. */
@@ -169,6 +171,7 @@ final class Engine {
       return;
     }
     closed = true;
+    transactions.close();
     overlay.stop();
     for (Env.Timer[] t : periodic) {
       t[0].cancel();

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.openvoip.p2pp.env.Endpoint;
+import org.openvoip.p2pp.env.PacketReceiver;
 import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
 import org.openvoip.p2pp.overlay.PeerRef;
@@ -88,6 +89,15 @@ public final class Node {
   /** Delivers bytes from the network; call on the node's thread. */
   public void onBytes(byte[] bytes, Transport transport, Endpoint from) {
     engine.onBytes(bytes, transport, from);
+  }
+
+  /**
+   * The same door as {@link #onBytes}, without passing through this object and the engine: a
+   * runtime that delivers many nodes' packets keeps it per node and saves a dependent memory
+   * read or two per packet. It stays valid for the node's life.
+   */
+  public PacketReceiver receiver() {
+    return engine.receiver();
   }
 
   // -------------------------------------------------------------------------- operations

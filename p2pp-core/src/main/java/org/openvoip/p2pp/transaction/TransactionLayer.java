@@ -7,6 +7,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.env.Endpoint;
+import org.openvoip.p2pp.env.PacketReceiver;
 import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
 import org.openvoip.p2pp.wire.Bytes;
@@ -45,7 +46,7 @@ import org.openvoip.p2pp.wire.WireObject.PeerInfo;
  * name starting with "drop." or "transaction.". Like the rest of the engine this class runs on
  * its node's thread and does no I/O of its own.
  */
-public final class TransactionLayer {
+public final class TransactionLayer implements PacketReceiver {
 
   /** Receives new requests and indications, each once. */
   @FunctionalInterface
@@ -97,6 +98,7 @@ public final class TransactionLayer {
   private final Supplier<PeerInfo> self;
   private final RequestHandler handler;
   private final Counters counters;
+  private boolean closed;
   private final Counters.Counter acksSent;
 
   private final TxTable<ClientTransaction> requests = new TxTable<>();
@@ -293,8 +295,21 @@ public final class TransactionLayer {
 
   // ------------------------------------------------------------------------------ receiving
 
+  /**
+   * From now on, received bytes are counted ({@code drop.node-closed}) and dropped, and nothing
+   * is retransmitted.
+   */
+  public void close() {
+    closed = true;
+  }
+
   /** Bytes from the network: one datagram, or one frame of a stream. */
+  @Override
   public void onBytes(byte[] bytes, Transport transport, Endpoint from) {
+    if (closed) {
+      counters.increment("drop.node-closed");
+      return;
+    }
     if (decoder.isBareAck(bytes) && matchedBareAck(bytes)) {
       return;
     }
@@ -473,6 +488,10 @@ public final class TransactionLayer {
     /** The timer: give up at the deadline, otherwise retransmit and double the interval. */
     @Override
     public void run() {
+      if (closed) {
+        timer = null; // a closed node sends nothing more
+        return;
+      }
       long now = env.now();
       if (now >= deadlineAt) {
         timer = null;
