@@ -65,6 +65,13 @@ public final class WireDecoder {
   /** Whole Routing- and Neighbor-Tables, by the bytes of their values. */
   private final Shared<SharedTable> tables;
   private static final int MAX_SHARED_BITS = 22;
+  /**
+   * Tables change over a run (every new successor makes a new one), so unlike peers their
+   * distinct values keep coming, and a remembered table costs some 500 bytes: their table stops
+   * growing at 2^16 slots (room for the current tables of 10,000 to 20,000 nodes; at most about 32 MB)
+   * and from then on a new table evicts an old one.
+   */
+  private static final int MAX_SHARED_TABLE_BITS = 16;
 
   /** A decoder for an overlay whose IDs have {@code idLength} bytes, with the 1 MiB default limit. */
   public WireDecoder(int idLength) {
@@ -93,12 +100,13 @@ public final class WireDecoder {
   private WireDecoder(WireDecoder like, int bits) {
     this.idLength = like.idLength;
     this.maxMessageLength = like.maxMessageLength;
-    this.peerInfos = new Shared<>(bits, p -> {
+    this.peerInfos = new Shared<>(bits, MAX_SHARED_BITS, p -> {
       byte[] e = p.encoded();
       return peerInfoHash(e, Tlv.HEADER_LENGTH, e.length);
     });
-    this.ids = new Shared<>(bits, b -> b.prefixLong() ^ b.length());
-    this.tables = new Shared<>(bits, t -> tableHash(t.value, 0, t.value.length));
+    this.ids = new Shared<>(bits, MAX_SHARED_BITS, b -> b.prefixLong() ^ b.length());
+    this.tables = new Shared<>(Math.min(bits, MAX_SHARED_TABLE_BITS), MAX_SHARED_TABLE_BITS,
+        t -> tableHash(t.value, 0, t.value.length));
   }
 
   /**
@@ -127,16 +135,18 @@ public final class WireDecoder {
    * A lossy table of shared values indexed by a 64-bit hash of their bytes: two-way, each hash
    * picks a pair of slots (side by side, one cache line), so two values that hash alike do not
    * evict each other. It doubles while more than an eighth of its slots are taken, up to
-   * {@link #MAX_SHARED_BITS}.
+   * its limit of bits.
    */
   private static final class Shared<T> {
     private final java.util.function.ToLongFunction<T> hashOf;
     private Object[] slots;
     private int shift;
     private int taken;
+    private final int maxBits;
 
-    Shared(int bits, java.util.function.ToLongFunction<T> hashOf) {
+    Shared(int bits, int maxBits, java.util.function.ToLongFunction<T> hashOf) {
       this.hashOf = hashOf;
+      this.maxBits = maxBits;
       this.slots = new Object[1 << bits];
       this.shift = 64 - bits;
     }
@@ -157,7 +167,7 @@ public final class WireDecoder {
      */
     void put(int slot, T value) {
       if (place(slots, slot, value) && ++taken > slots.length >>> 3
-          && shift > 64 - MAX_SHARED_BITS) {
+          && shift > 64 - maxBits) {
         grow();
       }
     }
