@@ -64,8 +64,20 @@ public final class Simulator {
 
   /** The events of one millisecond, in scheduling order; cancelled ones are null. */
   static final class Bucket {
-    Event[] events = new Event[8];
+    private static final int MIN = 8;
+    Event[] events = new Event[MIN];
     int size;
+
+    /**
+     * Once drained after holding {@code held} events: an array grown in a burst (thousands of
+     * joins at once) goes back to about what this lap needed, so 32,768 buckets do not keep
+     * their largest size forever.
+     */
+    void shrinkAfter(int held) {
+      if (events.length > 4 * Math.max(MIN, held)) {
+        events = new Event[Math.max(MIN, Integer.highestOneBit(Math.max(1, held)) * 2)];
+      }
+    }
 
     void add(Event e) {
       int n = size;
@@ -161,6 +173,7 @@ public final class Simulator {
           }
         }
         near -= b.size;
+        b.shrinkAfter(b.size);
         b.size = 0;
       }
       if (now == until) {
