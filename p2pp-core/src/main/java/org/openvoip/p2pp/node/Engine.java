@@ -1480,6 +1480,11 @@ final class Engine {
 
   private final class Context implements OverlayContext {
     @Override
+    public NeighborTable neighborTableObject() {
+      return Engine.this.neighborTableObject();
+    }
+
+    @Override
     public PeerRef self() {
       return self;
     }

@@ -34,6 +34,12 @@ public interface OverlayContext {
   Counters counters();
 
   /**
+   * This node's Neighbor-Table as it sends it (from {@link Overlay#neighborTable()}), the same
+   * object until {@link Overlay#tablesVersion()} changes, so its bytes are encoded once.
+   */
+  WireObject.NeighborTable neighborTableObject();
+
+  /**
    * Sends a request straight to {@code to} (not routed); this node's Peer-Info is put first.
    * If {@code to} does not answer, the engine tells the overlay ({@link Overlay#peerFailed})
    * before the callback's {@code onFailure}.

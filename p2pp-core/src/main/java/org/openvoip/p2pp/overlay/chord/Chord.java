@@ -46,9 +46,6 @@ final class Chord implements Overlay {
   private final OverlayContext ctx;
   private final Bytes selfId;
   private final int successorsWanted;
-  /** The Neighbor-Table stabilize last sent, and the table's change count it was built at. */
-  private NeighborTable sentNeighbors;
-  private long sentNeighborsAt;
   private static final RequestOptions STABILIZE_OPTIONS =
       new RequestOptions(false, false, true, false, false, false, false);
   private final ClockwiseTable table;
@@ -403,7 +400,9 @@ final class Chord implements Overlay {
       return;
     }
     PeerRef succ = table.first();
-    List<WireObject> objs = List.of(STABILIZE_OPTIONS, neighborTableObject());
+    // The engine keeps the table object until our table changes: its bytes are encoded once,
+    // and the successor, which receives the same bytes each round, decodes them once.
+    List<WireObject> objs = List.of(STABILIZE_OPTIONS, ctx.neighborTableObject());
     stabilizeRounds.increment();
     ctx.request(succ, Method.EXCHANGE_TABLE, objs, new OverlayContext.Reply() {
       @Override
@@ -474,23 +473,6 @@ final class Chord implements Overlay {
       }
     }
     return false;
-  }
-
-  /**
-   * The Neighbor-Table that stabilize sends, built once per change of the table: its bytes are
-   * encoded once, and the successor, which receives the same bytes each round, decodes them once.
-   */
-  private NeighborTable neighborTableObject() {
-    long v = table.changes();
-    if (sentNeighbors == null || sentNeighborsAt != v) {
-      List<PeerInfo> mine = new ArrayList<>();
-      for (PeerRef p : neighborList()) {
-        mine.add(p.toPeerInfo());
-      }
-      sentNeighbors = new NeighborTable(mine);
-      sentNeighborsAt = v;
-    }
-    return sentNeighbors;
   }
 
   /** Check-predecessor: a KeepAlive; if it goes unanswered the engine forgets the peer. */
