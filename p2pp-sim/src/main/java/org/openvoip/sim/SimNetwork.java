@@ -154,7 +154,7 @@ public final class SimNetwork {
 
   /**
    * One decoder for every node of this network, since all run on the simulator's thread: a
-   * Peer-Info or ID that many nodes receive is decoded to one shared object.
+   * Peer-Info, ID or table that many nodes receive is decoded to one shared object.
    */
   private WireDecoder sharedDecoder(int idLength) {
     WireDecoder d = idLength > 0 && idLength < decoders.length ? decoders[idLength] : null;

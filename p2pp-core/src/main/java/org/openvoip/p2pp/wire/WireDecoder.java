@@ -68,8 +68,8 @@ public final class WireDecoder {
   /**
    * Tables change over a run (every new successor makes a new one), so unlike peers their
    * distinct values keep coming, and a remembered table costs some 500 bytes: their table stops
-   * growing at 2^16 slots (room for the current tables of 10,000 to 20,000 nodes; at most about 32 MB)
-   * and from then on a new table evicts an old one.
+   * growing at 2^16 slots (room for the current tables of 10,000 to 20,000 nodes, at most about
+   * 32 MB), and from then on a new table evicts an old one.
    */
   private static final int MAX_SHARED_TABLE_BITS = 16;
 
@@ -110,15 +110,17 @@ public final class WireDecoder {
   }
 
   /**
-   * A decoder like this one that decodes equal header IDs and equal common-form Peer-Infos (a
-   * Peer-ID and one Address-Info, what tables mostly carry) to the same object while it
-   * remembers them. Each table starts with room for {@code entries} (rounded up to a power of
-   * two) and grows with the number of distinct values it meets, up to about four million; a third
-   * value that hashes like two others evicts one of them. Nodes receive the same IDs
-   * and Peer-Infos over and over: sharing them saves a copy and an object each, an ID's hash is
-   * computed once, and what a node derives from a Peer-Info ({@link PeerInfo#memo()}) is derived
-   * once. The values are equal to what a plain decoder returns, so nothing depends on whether
-   * one was shared.
+   * A decoder like this one that decodes equal header IDs, equal common-form Peer-Infos (a
+   * Peer-ID and one Address-Info, what tables mostly carry) and equal Routing- and
+   * Neighbor-Tables to the same object while it remembers them. Each kind starts with room for
+   * {@code entries} (rounded up to a power of two) and grows with the number of distinct values
+   * it meets, up to about four million IDs or Peer-Infos and 65,536 tables; a third value that
+   * hashes like two others evicts one of them. Nodes receive the same IDs, Peer-Infos and tables
+   * over and over: sharing them saves a copy and objects each, an ID's hash is computed once,
+   * and what a node derives from a Peer-Info or a table ({@link PeerInfo#memo()},
+   * {@link PeerTable#memo()}) is derived once. The values are equal to what a plain decoder
+   * returns, so nothing depends on whether one was shared. A decode with an
+   * {@link IgnoredObjectSink} never shares a table, so its ignored objects are reported each time.
    *
    * <p>Not thread-safe: for the nodes of one thread (the simulator runs every node on one).
    */
@@ -219,10 +221,9 @@ public final class WireDecoder {
     Shared<PeerInfo> table = peerInfos;
     int slot = table.slot(peerInfoHash(b, from, end));
     PeerInfo known = table.get(slot);
-    if (known != null && known.isCommonFormOf(b, from, end)) {
-      return known;
+    if (known == null || !known.isCommonFormOf(b, from, end)) {
+      known = table.get(slot ^ 1);
     }
-    known = table.get(slot ^ 1);
     if (known != null && known.isCommonFormOf(b, from, end)) {
       return known;
     }
@@ -236,7 +237,12 @@ public final class WireDecoder {
    * encoding until the table changes, so its neighbours receive the same bytes again and again,
    * and one comparison of them stands for decoding every entry.
    */
-  private record SharedTable(byte[] value, PeerTable table) {}
+  private record SharedTable(byte[] value, PeerTable table) {
+    /** Whether this is the table of that type whose value is {@code b[from..to)}. */
+    boolean holds(ObjectType type, byte[] b, int from, int to) {
+      return table.type() == type && java.util.Arrays.equals(value, 0, value.length, b, from, to);
+    }
+  }
 
   /** The hash of a table's value {@code b[from..to)}: its length and three of its words. */
   private static long tableHash(byte[] b, int from, int to) {
@@ -250,27 +256,26 @@ public final class WireDecoder {
     return h ^ Long.rotateLeft((long) LONGS.get(b, from + ((len - 8) >>> 1)), 42);
   }
 
-  /** The shared table of this type whose value is {@code b[from..to)}, or null if not known. */
-  private PeerTable knownTable(ObjectType type, byte[] b, int from, int to) {
-    Shared<SharedTable> table = tables;
-    int slot = table.slot(tableHash(b, from, to));
-    SharedTable t = table.get(slot);
-    if (t != null && t.table.type() == type
-        && java.util.Arrays.equals(t.value, 0, t.value.length, b, from, to)) {
-      return t.table;
-    }
-    t = table.get(slot ^ 1);
-    if (t != null && t.table.type() == type
-        && java.util.Arrays.equals(t.value, 0, t.value.length, b, from, to)) {
-      return t.table;
-    }
-    return null;
+  /** The first slot of the pair where a table whose value is {@code b[from..to)} would be. */
+  private int tableSlot(byte[] b, int from, int to) {
+    return tables.slot(tableHash(b, from, to));
   }
 
-  /** Remembers a table just decoded from the value {@code b[from..to)}. */
-  private void rememberTable(PeerTable decoded, byte[] b, int from, int to) {
-    tables.put(tables.slot(tableHash(b, from, to)),
-        new SharedTable(java.util.Arrays.copyOfRange(b, from, to), decoded));
+  /**
+   * The shared table of this type whose value is {@code b[from..to)}, looked for in the pair at
+   * {@code slot} ({@link #tableSlot}), or null if not known.
+   */
+  private PeerTable knownTable(int slot, ObjectType type, byte[] b, int from, int to) {
+    SharedTable t = tables.get(slot);
+    if (t == null || !t.holds(type, b, from, to)) {
+      t = tables.get(slot ^ 1);
+    }
+    return t != null && t.holds(type, b, from, to) ? t.table : null;
+  }
+
+  /** Remembers, in the pair at {@code slot}, a table just decoded from {@code b[from..to)}. */
+  private void rememberTable(int slot, PeerTable decoded, byte[] b, int from, int to) {
+    tables.put(slot, new SharedTable(java.util.Arrays.copyOfRange(b, from, to), decoded));
   }
 
   /** The ID of {@code len} bytes of {@code b} from {@code off}: shared if sharing, else a copy. */
@@ -281,18 +286,25 @@ public final class WireDecoder {
     }
     long prefix = Bytes.prefixLong(b, off, len);
     int slot = table.slot(prefix ^ len);
-    // The first eight bytes turn away nearly every other ID before a whole comparison.
     Bytes known = table.get(slot);
-    if (known != null && known.prefixLong() == prefix && known.contentEquals(b, off, len)) {
-      return known;
+    if (!isId(known, prefix, b, off, len)) {
+      known = table.get(slot ^ 1);
     }
-    known = table.get(slot ^ 1);
-    if (known != null && known.prefixLong() == prefix && known.contentEquals(b, off, len)) {
+    if (isId(known, prefix, b, off, len)) {
       return known;
     }
     Bytes id = Bytes.copyOf(b, off, len);
     table.put(slot, id);
     return id;
+  }
+
+  /**
+   * Whether {@code known} is the ID of {@code len} bytes of {@code b} from {@code off}, whose
+   * first eight bytes are {@code prefix}: they turn away nearly every other ID before a whole
+   * comparison.
+   */
+  private static boolean isId(Bytes known, long prefix, byte[] b, int off, int len) {
+    return known != null && known.prefixLong() == prefix && known.contentEquals(b, off, len);
   }
 
   /** A copy of a common-form Peer-Info's bytes, with the canonical object header. */
@@ -928,9 +940,9 @@ public final class WireDecoder {
         throws MalformedMessageException {
       int from = pos;
       // With a sink, a table's ignored objects must be reported each time: decode it whole.
-      boolean share = sharing != null && sink == null;
-      if (share) {
-        PeerTable known = sharing.knownTable(type, buf, from, end);
+      int slot = sharing != null && sink == null ? sharing.tableSlot(buf, from, end) : -1;
+      if (slot >= 0) {
+        PeerTable known = sharing.knownTable(slot, type, buf, from, end);
         if (known != null) {
           pos = end;
           return known;
@@ -939,8 +951,8 @@ public final class WireDecoder {
       List<PeerInfo> entries = readTable(type, len, end);
       PeerTable t = type == ObjectType.ROUTING_TABLE
           ? new RoutingTable(entries) : new NeighborTable(entries);
-      if (share) {
-        sharing.rememberTable(t, buf, from, end);
+      if (slot >= 0) {
+        sharing.rememberTable(slot, t, buf, from, end);
       }
       return t;
     }
