@@ -156,11 +156,10 @@ final class Engine {
     });
   }
 
-  void onBytes(byte[] bytes, Transport transport, Endpoint from) {
-    transactions.onBytes(bytes, transport, from); // counts and drops once closed
-  }
-
-  /** Where received bytes go, with no hop through this engine: its transaction layer. */
+  /**
+   * Where received bytes go, with no hop through this engine: its transaction layer, which
+   * counts and drops them once the engine is closed.
+   */
   PacketReceiver receiver() {
     return transactions;
   }
@@ -206,17 +205,6 @@ final class Engine {
     List<WireObject> out = new ArrayList<>(peers.size());
     for (PeerRef p : peers) {
       out.add(p.toPeerInfo());
-    }
-    return out;
-  }
-
-  private static List<PeerRef> refs(List<PeerInfo> infos) {
-    List<PeerRef> out = new ArrayList<>(infos.size());
-    for (PeerInfo i : infos) {
-      PeerRef p = PeerRef.from(i);
-      if (p != null) {
-        out.add(p);
-      }
     }
     return out;
   }
@@ -332,7 +320,7 @@ final class Engine {
     }
     List<PeerInfo> infos = response.all(PeerInfo.class);
     List<PeerRef> peers = new ArrayList<>();
-    for (PeerRef p : refs(infos.subList(Math.min(2, infos.size()), infos.size()))) {
+    for (PeerRef p : PeerRef.fromAll(infos.subList(Math.min(2, infos.size()), infos.size()))) {
       if (!p.id().equals(selfId)) {
         peers.add(p);
       }
@@ -1363,7 +1351,7 @@ final class Engine {
       List<PeerRef> next = new ArrayList<>();
       if (code == ResponseCode.NEXT_HOP) {
         List<PeerInfo> infos = response.all(PeerInfo.class);
-        for (PeerRef p : refs(infos.subList(Math.min(1, infos.size()), infos.size()))) {
+        for (PeerRef p : PeerRef.fromAll(infos.subList(Math.min(1, infos.size()), infos.size()))) {
           if (p.id().length() != oc.idLength()) {
             continue;
           }
@@ -1534,7 +1522,7 @@ final class Engine {
                 done.accept(List.of());
                 return;
               }
-              done.accept(refs(response.all(PeerInfo.class)));
+              done.accept(PeerRef.fromAll(response.all(PeerInfo.class)));
             }
 
             @Override

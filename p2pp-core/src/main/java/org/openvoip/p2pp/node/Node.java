@@ -88,7 +88,7 @@ public final class Node {
 
   /** Delivers bytes from the network; call on the node's thread. */
   public void onBytes(byte[] bytes, Transport transport, Endpoint from) {
-    engine.onBytes(bytes, transport, from);
+    engine.receiver().onBytes(bytes, transport, from);
   }
 
   /**

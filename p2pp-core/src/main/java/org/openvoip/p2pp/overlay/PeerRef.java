@@ -115,15 +115,8 @@ public final class PeerRef {
     return p;
   }
 
-  /**
-   * The peers of a table's entries that {@link #from} accepts, in order: an unmodifiable list,
-   * computed once per table object and kept with it.
-   */
-  public static List<PeerRef> fromAll(WireObject.PeerTable table) {
-    if (table.memo() instanceof PeerRefs known) {
-      return known.peers;
-    }
-    List<PeerInfo> infos = table.entries();
+  /** The peers of these Peer-Infos that {@link #from} accepts, in order, in a new list. */
+  public static List<PeerRef> fromAll(List<PeerInfo> infos) {
     List<PeerRef> out = new ArrayList<>(infos.size());
     for (PeerInfo i : infos) {
       PeerRef p = from(i);
@@ -131,7 +124,18 @@ public final class PeerRef {
         out.add(p);
       }
     }
-    List<PeerRef> peers = Collections.unmodifiableList(out);
+    return out;
+  }
+
+  /**
+   * The peers of a table's entries, as {@link #fromAll(List)} gives them, but unmodifiable and
+   * computed once per table object, which keeps them.
+   */
+  public static List<PeerRef> fromAll(WireObject.PeerTable table) {
+    if (table.memo() instanceof PeerRefs known) {
+      return known.peers;
+    }
+    List<PeerRef> peers = Collections.unmodifiableList(fromAll(table.entries()));
     table.memo(new PeerRefs(peers));
     return peers;
   }
