@@ -80,6 +80,11 @@ final class SimCommand implements Callable<Integer> {
       + " (default: three maintenance periods).")
   Long stabilizationMillis;
 
+  @Option(names = "--decode-every-packet", description = "Decode every packet a node receives,"
+      + " as on a real network, instead of taking the message it was encoded from: the same run"
+      + " (the same fingerprint), slower.")
+  boolean decodeEveryPacket;
+
   @Option(names = "--counters", description = "Also print the engine's counters, summed over "
       + "the nodes online at the end.")
   boolean counters;
@@ -94,7 +99,7 @@ final class SimCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ProgressBar bar = new ProgressBar(err, System.console() != null);
     SimReport r;
-    Experiment experiment = new Experiment(config);
+    Experiment experiment = new Experiment(config).decodeEveryPacket(decodeEveryPacket);
     try {
       r = experiment.run(bar::update);
     } catch (RuntimeException e) {

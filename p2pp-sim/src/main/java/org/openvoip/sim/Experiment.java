@@ -132,9 +132,19 @@ public final class Experiment {
   private final Config config;
   private SimOverlay overlay;
   private Workload workload;
+  private boolean decodeEveryPacket;
 
   public Experiment(Config config) {
     this.config = config;
+  }
+
+  /**
+   * Whether nodes decode every packet they receive, as on a real network, rather than take the
+   * message it was encoded from ({@link SimNetwork#decodeEveryPacket}): the same run, slower.
+   */
+  public Experiment decodeEveryPacket(boolean on) {
+    this.decodeEveryPacket = on;
+    return this;
   }
 
   /** The overlay of the last run (for inspection after {@link #run}), or null. */
@@ -187,6 +197,7 @@ public final class Experiment {
     overlay = o;
     Simulator sim = o.simulator();
     SimNetwork net = o.network();
+    net.decodeEveryPacket(decodeEveryPacket);
 
     long join = c.effectiveJoinMillis();
     long stab = c.effectiveStabilizationMillis();

@@ -9,6 +9,7 @@ import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.IpAddress;
+import org.openvoip.p2pp.wire.Message;
 import org.openvoip.p2pp.wire.WireDecoder;
 
 /**
@@ -40,9 +41,12 @@ public final class SimNetwork {
   private int size;
   private long packetsSent;
   private long packetsLost;
+  private long packetsWithMessage;
   private long fingerprint = 0x0905EED5L;
   /** By ID length: the decoder every node of this network uses (see {@link #sharedDecoder}). */
   private final WireDecoder[] decoders = new WireDecoder[256];
+  /** Whether receivers decode every packet rather than take the message it was encoded from. */
+  private boolean decodeEveryPacket;
 
   private static final class Slot {
     final int node;
@@ -86,6 +90,17 @@ public final class SimNetwork {
     slots[n] = slot;
     size++;
     return n;
+  }
+
+  /**
+   * By default a packet reaches its receiver with the message its sender encoded it from
+   * ({@link PacketReceiver#onPacket}), and a transaction layer takes that message instead of
+   * decoding the bytes, where its decoder would give the same. With this on, every packet is
+   * decoded, as on a real network: the run is the same to the byte (the same trace fingerprint),
+   * only slower. For checking exactly that, and for exercising the decoder under load.
+   */
+  public void decodeEveryPacket(boolean on) {
+    decodeEveryPacket = on;
   }
 
   public void receiver(int node, PacketReceiver receiver) {
@@ -142,7 +157,13 @@ public final class SimNetwork {
 
       @Override
       public void send(Transport transport, Endpoint destination, byte[] bytes) {
-        transmit(slot, transport, destination, bytes);
+        transmit(slot, transport, destination, bytes, null);
+      }
+
+      @Override
+      public void send(Transport transport, Endpoint destination, byte[] bytes,
+          Message message) {
+        transmit(slot, transport, destination, bytes, decodeEveryPacket ? null : message);
       }
 
       @Override
@@ -165,7 +186,8 @@ public final class SimNetwork {
     return d;
   }
 
-  private void transmit(Slot src, Transport transport, Endpoint destination, byte[] bytes) {
+  private void transmit(Slot src, Transport transport, Endpoint destination, byte[] bytes,
+      Message message) {
     packetsSent++;
     src.bytesSent += bytes.length;
     int from = src.node;
@@ -181,18 +203,21 @@ public final class SimNetwork {
     }
     long delay = Math.max(1, Math.round(latency.oneWayMillis(from, to)));
     // No copy: senders and receivers never modify a sent array (Env#send).
-    sim.schedule(delay, new Delivery(bytes, transport, src.endpoint, dst));
+    sim.schedule(delay, new Delivery(bytes, message, transport, src.endpoint, dst));
   }
 
   /** A packet in flight: the event of its arrival. */
   private final class Delivery extends Simulator.Event {
     final byte[] bytes;
+    /** What the sender encoded {@link #bytes} from, or null. */
+    final Message message;
     final Transport transport;
     final Endpoint source;
     final Slot to;
 
-    Delivery(byte[] bytes, Transport transport, Endpoint source, Slot to) {
+    Delivery(byte[] bytes, Message message, Transport transport, Endpoint source, Slot to) {
       this.bytes = bytes;
+      this.message = message;
       this.transport = transport;
       this.source = source;
       this.to = to;
@@ -206,7 +231,10 @@ public final class SimNetwork {
         return;
       }
       dst.bytesReceived += bytes.length;
-      dst.receiver.onBytes(bytes, transport, source);
+      if (message != null) {
+        packetsWithMessage++;
+      }
+      dst.receiver.onPacket(bytes, message, transport, source);
     }
   }
 
@@ -224,6 +252,11 @@ public final class SimNetwork {
 
   public long packetsLost() {
     return packetsLost;
+  }
+
+  /** Packets delivered with the message they were encoded from ({@link #decodeEveryPacket}). */
+  public long packetsWithMessage() {
+    return packetsWithMessage;
   }
 
   /** A 64-bit digest of every packet so far: time, endpoints, transport, content, fate. */

@@ -1,6 +1,7 @@
 package org.openvoip.p2pp.env;
 
 import java.util.random.RandomGenerator;
+import org.openvoip.p2pp.wire.Message;
 import org.openvoip.p2pp.wire.WireDecoder;
 
 /**
@@ -27,6 +28,16 @@ public interface Env {
    * once sent: a runtime may deliver that very array to the receiver without copying it.
    */
   void send(Transport transport, Endpoint destination, byte[] bytes);
+
+  /**
+   * Sends {@code bytes}, the encoding of {@code message}, as {@link #send(Transport, Endpoint,
+   * byte[])} does. A runtime that delivers within one process may hand the receiver {@code
+   * message} with the bytes ({@link PacketReceiver#onPacket}), so that the receiver need not
+   * decode them again; the message is immutable, like the array.
+   */
+  default void send(Transport transport, Endpoint destination, byte[] bytes, Message message) {
+    send(transport, destination, bytes);
+  }
 
   /**
    * The decoder for this node's packets. By default the immutable decoder shared by every node

@@ -165,7 +165,8 @@ public final class TransactionLayer implements PacketReceiver {
           + " of " + h.sourceId() + " is already pending");
     }
     byte[] bytes = WireEncoder.encode(request);
-    ClientTransaction c = new ClientTransaction(h, bytes, to, Math.max(1, giveUpMillis), listener);
+    ClientTransaction c =
+        new ClientTransaction(request, bytes, to, Math.max(1, giveUpMillis), listener);
     requests.put(h.sourceId(), h.transactionId(), c);
     c.start(fitting(transport, bytes.length));
   }
@@ -177,8 +178,8 @@ public final class TransactionLayer implements PacketReceiver {
       throw new IllegalArgumentException("not an indication: " + h.describe());
     }
     byte[] bytes = WireEncoder.encode(indication);
-    sendReliably(AckKey.of(h, MessageKind.INDICATION), bytes, fitting(transport, bytes.length),
-        to);
+    sendReliably(AckKey.of(h, MessageKind.INDICATION), bytes, indication,
+        fitting(transport, bytes.length), to);
   }
 
   /**
@@ -241,13 +242,13 @@ public final class TransactionLayer implements PacketReceiver {
       bytes = WireEncoder.encode(response);
     }
     if (s == null) {
-      sendReliably(AckKey.of(rh, response.header().kind()), bytes, t, request.from());
+      sendReliably(AckKey.of(rh, response.header().kind()), bytes, response, t, request.from());
       return;
     }
     // The answer to a request still remembered waits for its ACK in the request's own entry.
     s.response = bytes;
     s.stopAnswering();
-    Resend r = new Resend(bytes, t, request.from(), config.t2Millis()) {
+    Resend r = new Resend(bytes, response, t, request.from(), config.t2Millis()) {
       @Override
       void giveUp() {
         s.answering = null;
@@ -270,12 +271,13 @@ public final class TransactionLayer implements PacketReceiver {
   }
 
   /** Sends once over a reliable transport; over an unreliable one, until acknowledged or T2. */
-  private void sendReliably(AckKey key, byte[] bytes, Transport t, Endpoint to) {
+  private void sendReliably(AckKey key, byte[] bytes, Message message, Transport t,
+      Endpoint to) {
     Resend old = awaitingAck.remove(key);
     if (old != null) {
       old.stop();
     }
-    Resend r = new Resend(bytes, t, to, config.t2Millis()) {
+    Resend r = new Resend(bytes, message, t, to, config.t2Millis()) {
       @Override
       void giveUp() {
         awaitingAck.remove(key);
@@ -321,6 +323,24 @@ public final class TransactionLayer implements PacketReceiver {
       answerMalformed(e, transport, from);
       return;
     }
+    dispatch(m, transport, from);
+  }
+
+  /**
+   * Bytes from a sender in this process, with the message it encoded them from: taken as decoded
+   * where this node's decoder would decode the bytes to it ({@link WireDecoder#wouldDecodeAs}),
+   * which saves decoding them again; otherwise, and for ACKs, as {@link #onBytes}.
+   */
+  @Override
+  public void onPacket(byte[] bytes, Message sent, Transport transport, Endpoint from) {
+    if (sent == null || closed || sent.header().ack() || !decoder.wouldDecodeAs(sent, bytes)) {
+      onBytes(bytes, transport, from);
+      return;
+    }
+    dispatch(sent, transport, from);
+  }
+
+  private void dispatch(Message m, Transport transport, Endpoint from) {
     Header h = m.header();
     if (h.ack()) {
       onAck(h);
@@ -339,7 +359,7 @@ public final class TransactionLayer implements PacketReceiver {
     Message answer = new Message(Header.responseTo(h, !t.reliable(), e.responseCode(), peer, idFor(h)),
         List.of(self.get(), e.toErrorInfo()));
     byte[] bytes = WireEncoder.encode(answer);
-    sendReliably(AckKey.of(h, answer.header().kind()), bytes, t, from);
+    sendReliably(AckKey.of(h, answer.header().kind()), bytes, answer, t, from);
     counters.increment("transaction.malformed-requests-answered");
   }
 
@@ -447,7 +467,9 @@ public final class TransactionLayer implements PacketReceiver {
    * {@link #giveUp()}. Over a reliable transport it is sent once.
    */
   private abstract class Resend implements Runnable {
-    byte[] bytes;
+    final byte[] bytes;
+    /** What {@link #bytes} encode, for a receiver in this process ({@link Env#send}). */
+    final Message message;
     Transport transport;
     final Endpoint to;
     final long giveUpMillis;
@@ -459,8 +481,9 @@ public final class TransactionLayer implements PacketReceiver {
     /** One timer at a time: the next retransmission or the deadline, whichever comes first. */
     Env.Timer timer;
 
-    Resend(byte[] bytes, Transport transport, Endpoint to, long giveUpMillis) {
+    Resend(byte[] bytes, Message message, Transport transport, Endpoint to, long giveUpMillis) {
       this.bytes = bytes;
+      this.message = message;
       this.transport = transport;
       this.to = to;
       this.giveUpMillis = giveUpMillis;
@@ -507,7 +530,7 @@ public final class TransactionLayer implements PacketReceiver {
 
     private void transmit() {
       transmissions++;
-      env.send(transport, to, bytes);
+      env.send(transport, to, bytes, message);
     }
 
     void stop() {
@@ -529,9 +552,10 @@ public final class TransactionLayer implements PacketReceiver {
     Env.Timer responseDeadline;
     long sentAt;
 
-    ClientTransaction(Header h, byte[] bytes, Endpoint to, long giveUpMillis,
+    ClientTransaction(Message request, byte[] bytes, Endpoint to, long giveUpMillis,
         ResponseListener listener) {
-      super(bytes, null, to, giveUpMillis);
+      super(bytes, request, null, to, giveUpMillis);
+      Header h = request.header();
       this.sourceId = h.sourceId();
       this.transactionId = h.transactionId();
       this.listener = listener;

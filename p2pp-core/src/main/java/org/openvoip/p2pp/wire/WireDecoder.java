@@ -335,6 +335,31 @@ public final class WireDecoder {
   }
 
   /**
+   * Whether decoding {@code bytes}, which {@link WireEncoder} made from {@code sent}, would give
+   * a message equal to {@code sent}: yes unless this decoder reads IDs of another length or
+   * refuses the size, or the header has what the decoder refuses or clears (another version, a
+   * code in a request or indication). (The encoder writes only what the decoder accepts, and decoding its output
+   * gives the message back: the codec's round-trip tests and fuzz target hold it to that.) A
+   * receiver in the sender's process may then take {@code sent} instead of decoding; the
+   * simulator's test {@code DecodeEveryPacketTest} runs overlays both ways and compares the
+   * traces byte for byte.
+   */
+  public boolean wouldDecodeAs(Message sent, byte[] bytes) {
+    Header h = sent.header();
+    if (h.version() != Header.VERSION
+        || h.responseCode() != 0 && !h.kind().isResponse() && !h.ack()) {
+      return false;
+    }
+    int idLen = h.method().idLength(idLength);
+    Bytes responder = h.responseId();
+    if (h.sourceId().length() != idLen || responder != null && responder.length() != idLen) {
+      return false;
+    }
+    int headerLen = Header.FIXED_LENGTH + (responder != null ? 2 : 1) * idLen;
+    return bytes.length - headerLen <= maxMessageLength;
+  }
+
+  /**
    * Whether {@code b} is exactly an ACK without objects for a method whose IDs have this
    * decoder's length: a message {@link #decode} accepts, whose kind, Transaction-ID and
    * Source-ID sit at fixed places ({@link #ackKind}, {@link #ackTransactionId},

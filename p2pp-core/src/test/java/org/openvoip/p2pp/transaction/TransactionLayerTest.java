@@ -322,4 +322,28 @@ class TransactionLayerTest {
     net.runUntil(25);
     assertThat(a.responses).hasSize(1);
   }
+
+  /**
+   * A packet from a sender in this process comes with the message it was encoded from; where
+   * the receiver's decoder would give that message back, it is taken as is, and the bytes are
+   * not read at all (here they are garbage of the right length to prove it).
+   */
+  @Test
+  void theSendersMessageIsTakenWhereTheDecoderAgreesAndTheBytesDecodedOtherwise() {
+    Message join = a.join(7);
+    byte[] garbage = new byte[WireEncoder.encode(join).length];
+    b.layer.onPacket(garbage, join, Transport.UDP, a.at);
+    assertThat(b.received).hasSize(1);
+    assertThat(b.received.get(0).message()).isSameAs(join);
+    assertThat(b.counters.snapshot()).noneSatisfy((k, v) -> assertThat(k).startsWith("drop."));
+
+    // 8-byte IDs where this node reads 20: the bytes are decoded, and refused as a real node
+    // would refuse them.
+    Bytes shortId = Bytes.ownerOf(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    Message foreign = Message.of(Header.request(Method.JOIN, true, false, 10, 9, shortId), a.self);
+    b.layer.onPacket(WireEncoder.encode(foreign), foreign, Transport.UDP, a.at);
+    assertThat(b.received).hasSize(1);
+    assertThat(b.counters.snapshot().keySet()).anySatisfy(k -> assertThat(k)
+        .startsWith("drop.malformed."));
+  }
 }

@@ -35,6 +35,7 @@ class RoundTripTest {
         assertThat(wire.length).isEqualTo(WireEncoder.encodedLength(m));
         Message back = d.decode(wire);
         assertThat(back).isEqualTo(m);
+        assertThat(d.wouldDecodeAs(m, wire)).isTrue();
         assertThat(WireEncoder.encode(back)).isEqualTo(wire);
         assertThat(d.frameLength(wire, 0, wire.length)).isEqualTo(wire.length);
       } catch (Throwable e) {
@@ -50,6 +51,34 @@ class RoundTripTest {
     assertThat(methods).containsExactlyInAnyOrder(Method.values());
     assertThat(kinds).containsExactlyInAnyOrder(MessageKind.values());
     assertThat(types).containsExactlyInAnyOrder(ObjectType.values());
+  }
+
+  /**
+   * Where decoding would not give the sender's message back, a receiver must not take it for
+   * the decoded bytes: another ID length, a size over the limit, a code in a request (the
+   * decoder clears it).
+   */
+  @Test
+  void wouldDecodeAsSaysNoWhereDecodingGivesSomethingElse() throws Exception {
+    Bytes id = Bytes.ownerOf(new byte[20]);
+    Message join = Message.of(Header.request(Method.JOIN, true, false, 10, 1, id),
+        WireObject.PeerInfo.of(id, null));
+    byte[] wire = WireEncoder.encode(join);
+    assertThat(new WireDecoder(20).wouldDecodeAs(join, wire)).isTrue();
+    assertThat(new WireDecoder(8).wouldDecodeAs(join, wire)).as("8-byte IDs").isFalse();
+    WireDecoder small = new WireDecoder(20, wire.length - Header.FIXED_LENGTH - 20 - 1);
+    assertThat(small.wouldDecodeAs(join, wire)).as("over the limit").isFalse();
+    assertThat(new WireDecoder(20, wire.length - Header.FIXED_LENGTH - 20).wouldDecodeAs(join,
+        wire)).as("at the limit").isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> small.decode(wire))
+        .isInstanceOf(MalformedMessageException.class);
+
+    Message coded = new Message(new Header(Header.VERSION, MessageKind.REQUEST, false, true,
+        false, 5, Method.JOIN, 10, 2, id, null), join.objects());
+    byte[] codedWire = WireEncoder.encode(coded);
+    assertThat(new WireDecoder(20).decode(codedWire)).isNotEqualTo(coded);
+    assertThat(new WireDecoder(20).wouldDecodeAs(coded, codedWire)).as("code 5 in a request")
+        .isFalse();
   }
 
   /** Every object type in the message, nested ones included, read off its JSON tree. */
