@@ -11,18 +11,23 @@ import org.openvoip.p2pp.env.Env;
  * <p>A calendar queue: one bucket per millisecond for the next {@value #HORIZON} ms (the
  * retransmission, hop and maintenance timers of a P2PP node nearly all fall there), and a
  * priority queue beyond. A bucket is an array of its events in the order they were scheduled,
- * reused from one lap of the calendar to the next. Cancelling an event clears its place in the
- * bucket, so running the bucket skips it without reading the event (about a third of all timers
- * are retransmissions cancelled by the answer, and at thousands of nodes each event read is a
- * likely cache miss); and the events of a bucket are read from one array, not by following a
- * chain from one event to the next, so the processor can fetch several at once. Scheduling and
- * running an event are O(1) for the buckets. An event from the far queue moves into its bucket
- * before any event can be scheduled into that bucket directly, so FIFO order within a
- * millisecond is the order of scheduling.
+ * reused from one lap of the calendar to the next; the buckets' arrays, their sizes and a bit
+ * set of the non-empty ones are three flat arrays of the scheduler, so that the clock skips
+ * empty milliseconds by reading the bit set (a simulation of a few hundred nodes has an event
+ * every millisecond or two, and the calendar is larger than the processor's cache) and
+ * scheduling reads no bucket object. Cancelling an event clears its place in the bucket, so
+ * running the bucket skips it without reading the event (about a third of all timers are
+ * retransmissions cancelled by the answer, and at thousands of nodes each event read is a
+ * likely cache miss). Scheduling and running an event are O(1) for the buckets. An event from
+ * the far queue moves into its bucket before any event can be scheduled into that bucket
+ * directly, so FIFO order within a millisecond is the order of scheduling.
  */
 public final class Simulator {
-  /** Milliseconds covered by buckets; a power of two. */
+  /** Milliseconds covered by buckets; a power of two, and a multiple of 64. */
   static final int HORIZON = 1 << 15;
+  private static final int MASK = HORIZON - 1;
+  /** The smallest array a bucket gets. */
+  private static final int MIN_BUCKET = 8;
 
   /**
    * A scheduled event. Subclasses that are their own task (a packet in flight) save the
@@ -31,8 +36,8 @@ public final class Simulator {
   abstract static class Event implements Env.Timer {
     long time;
     boolean cancelled;
-    /** Where the event waits in its bucket, while it does; else null. */
-    Bucket bucket;
+    /** The scheduler whose bucket holds the event at {@link #index}, while one does; else null. */
+    Simulator queue;
     int index;
 
     /** Runs the event. */
@@ -41,10 +46,10 @@ public final class Simulator {
     @Override
     public void cancel() {
       cancelled = true;
-      Bucket b = bucket;
-      if (b != null && b.events[index] == this) {
-        b.events[index] = null;
-        bucket = null;
+      Simulator q = queue;
+      if (q != null) {
+        q.buckets[(int) (time & MASK)][index] = null;
+        queue = null;
       }
     }
   }
@@ -62,35 +67,6 @@ public final class Simulator {
     }
   }
 
-  /** The events of one millisecond, in scheduling order; cancelled ones are null. */
-  static final class Bucket {
-    private static final int MIN = 8;
-    Event[] events = new Event[MIN];
-    int size;
-
-    /**
-     * Once drained after holding {@code held} events: an array grown in a burst (thousands of
-     * joins at once) goes back to about what this lap needed, so 32,768 buckets do not keep
-     * their largest size forever.
-     */
-    void shrinkAfter(int held) {
-      if (events.length > 4 * Math.max(MIN, held)) {
-        events = new Event[Math.max(MIN, Integer.highestOneBit(Math.max(1, held)) * 2)];
-      }
-    }
-
-    void add(Event e) {
-      int n = size;
-      if (n == events.length) {
-        events = java.util.Arrays.copyOf(events, 2 * n);
-      }
-      events[n] = e;
-      e.bucket = this;
-      e.index = n;
-      size = n + 1;
-    }
-  }
-
   /** An event beyond the horizon, with its place in the order of scheduling. */
   private record Far(Event event, long seq) implements Comparable<Far> {
     @Override
@@ -101,13 +77,19 @@ public final class Simulator {
     }
   }
 
-  private final Bucket[] buckets = new Bucket[HORIZON];
+  /**
+   * Bucket i: the events of the millisecond whose time has i as its low bits, in scheduling
+   * order; cancelled and run ones are null. Null until first used.
+   */
+  private final Event[][] buckets = new Event[HORIZON][];
+  /** Places taken in bucket i (cancelled events included). */
+  private final int[] sizes = new int[HORIZON];
+  /** Bit i set while bucket i has places taken. */
+  private final long[] occupied = new long[HORIZON / 64];
   private final PriorityQueue<Far> far = new PriorityQueue<>();
   private long now;
   private long seq;
   private long executed;
-  /** Places taken in buckets (cancelled events included). */
-  private long near;
 
   /** Virtual time in milliseconds since the start of the run. */
   public long now() {
@@ -136,14 +118,23 @@ public final class Simulator {
   }
 
   private void append(Event e) {
-    int i = (int) (e.time & (HORIZON - 1));
-    Bucket b = buckets[i];
-    if (b == null) {
-      b = new Bucket();
-      buckets[i] = b;
+    int i = (int) (e.time & MASK);
+    Event[] a = buckets[i];
+    int n = sizes[i];
+    if (a == null) {
+      a = new Event[MIN_BUCKET];
+      buckets[i] = a;
+    } else if (n == a.length) {
+      a = java.util.Arrays.copyOf(a, 2 * n);
+      buckets[i] = a;
     }
-    b.add(e);
-    near++;
+    a[n] = e;
+    e.queue = this;
+    e.index = n;
+    sizes[i] = n + 1;
+    if (n == 0) {
+      occupied[i >>> 6] |= 1L << i;
+    }
   }
 
   /** Moves far events that now fall within the horizon into their buckets, in order. */
@@ -156,36 +147,70 @@ public final class Simulator {
     }
   }
 
+  /** Runs bucket i, the current millisecond's, and empties it. */
+  private void runBucket(int i) {
+    // Events scheduled for now while the bucket runs join its end and run in this pass (the
+    // array may grow meanwhile, so it is read again for each place).
+    for (int k = 0; k < sizes[i]; k++) {
+      Event[] a = buckets[i];
+      Event e = a[k];
+      if (e != null) {
+        a[k] = null;
+        e.queue = null;
+        executed++;
+        e.fire();
+      }
+    }
+    int held = sizes[i];
+    sizes[i] = 0;
+    occupied[i >>> 6] &= ~(1L << i);
+    // An array grown in a burst (thousands of joins at once) goes back to about what this lap
+    // needed, so 32,768 buckets do not keep their largest size forever.
+    if (buckets[i].length > 4 * Math.max(MIN_BUCKET, held)) {
+      buckets[i] = new Event[Math.max(MIN_BUCKET, Integer.highestOneBit(Math.max(1, held)) * 2)];
+    }
+  }
+
+  /**
+   * The time of the first bucket with places taken after the current millisecond, or
+   * {@link Long#MAX_VALUE} if there is none: every bucketed event's time lies in
+   * [now, now + HORIZON), so a bucket's place in the calendar names its time.
+   */
+  private long nextBucketTime() {
+    long from = now + 1;
+    int start = (int) (from & MASK);
+    int w = start >>> 6;
+    long bits = occupied[w] & (-1L << start);
+    for (int k = 0; k <= occupied.length; k++) {
+      if (bits != 0) {
+        int pos = (w << 6) + Long.numberOfTrailingZeros(bits);
+        return from + ((pos - start) & MASK);
+      }
+      w = (w + 1) & (occupied.length - 1);
+      bits = occupied[w];
+    }
+    return Long.MAX_VALUE;
+  }
+
   /** Runs events up to and including time {@code until}, then sets the clock to it. */
   public void runUntil(long until) {
     while (now <= until) {
       pullFar();
-      Bucket b = buckets[(int) (now & (HORIZON - 1))];
-      if (b != null && b.size > 0) {
-        // Events scheduled for now while the bucket runs join its end and run in this pass.
-        for (int k = 0; k < b.size; k++) {
-          Event e = b.events[k];
-          if (e != null) {
-            b.events[k] = null;
-            e.bucket = null;
-            executed++;
-            e.fire();
-          }
-        }
-        near -= b.size;
-        b.shrinkAfter(b.size);
-        b.size = 0;
+      int i = (int) (now & MASK);
+      if (sizes[i] > 0) {
+        runBucket(i);
       }
       if (now == until) {
         break;
       }
-      if (near == 0) {
-        // Nothing within the horizon: jump to the next far event (or the end).
-        long next = far.isEmpty() ? until : Math.min(until, far.peek().event.time);
-        now = Math.max(now + 1, next);
-      } else {
-        now++;
+      // On to the next millisecond with events: a bucket, or a far event (pulled into its
+      // bucket on arrival, before anything else runs), or the end. Nothing runs in between,
+      // so nothing can be scheduled into a bucket before its far events reach it.
+      long next = nextBucketTime();
+      if (!far.isEmpty()) {
+        next = Math.min(next, far.peek().event.time);
       }
+      now = Math.max(now + 1, Math.min(until, next));
     }
     now = Math.max(now, until);
   }
