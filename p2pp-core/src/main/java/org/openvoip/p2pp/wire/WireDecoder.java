@@ -338,9 +338,9 @@ public final class WireDecoder {
    * Whether decoding {@code bytes}, which {@link WireEncoder} made from {@code sent}, would give
    * a message equal to {@code sent}: yes unless this decoder reads IDs of another length or
    * refuses the size, or the header has what the decoder refuses or clears (another version, a
-   * code in a request or indication). (The encoder writes only what the decoder accepts, and decoding its output
-   * gives the message back: the codec's round-trip tests and fuzz target hold it to that.) A
-   * receiver in the sender's process may then take {@code sent} instead of decoding; the
+   * code in a request or indication). The encoder writes only what the decoder accepts, and
+   * decoding its output gives the message back: the codec's round-trip test holds it to that.
+   * A receiver in the sender's process may then take {@code sent} instead of decoding; the
    * simulator's test {@code DecodeEveryPacketTest} runs overlays both ways and compares the
    * traces byte for byte.
    */

@@ -43,11 +43,13 @@ import org.openvoip.p2pp.wire.WireObject.RequestOptions;
  * </ul>
  */
 final class Chord implements Overlay {
+  /** Stabilize asks for the successor's Neighbor-Table. */
+  private static final RequestOptions STABILIZE_OPTIONS =
+      new RequestOptions(false, false, true, false, false, false, false);
+
   private final OverlayContext ctx;
   private final Bytes selfId;
   private final int successorsWanted;
-  private static final RequestOptions STABILIZE_OPTIONS =
-      new RequestOptions(false, false, true, false, false, false, false);
   private final ClockwiseTable table;
   private final Counters.Counter stabilizeRounds;
   private final Counters.Counter fixFingerRounds;
@@ -401,7 +403,8 @@ final class Chord implements Overlay {
     }
     PeerRef succ = table.first();
     // The engine keeps the table object until our table changes: its bytes are encoded once,
-    // and the successor, which receives the same bytes each round, decodes them once.
+    // and the successor, which receives the same table each round, converts it to peers once
+    // (PeerRef.fromAll keeps them with the table, shared or decoded).
     List<WireObject> objs = List.of(STABILIZE_OPTIONS, ctx.neighborTableObject());
     stabilizeRounds.increment();
     ctx.request(succ, Method.EXCHANGE_TABLE, objs, new OverlayContext.Reply() {
