@@ -1,6 +1,7 @@
 package org.openvoip.p2pp.node;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,26 +188,35 @@ final class Engine {
   }
 
   private Message request(Method m, boolean recursive, List<WireObject> objects) {
-    List<WireObject> all = new ArrayList<>(objects.size() + 1);
-    all.add(selfInfo);
-    all.addAll(objects);
     return new Message(Header.request(m, true, recursive, oc.ttl(), newTransactionId(), selfId),
-        all);
+        withSelf(objects));
   }
 
-  private List<WireObject> withSelf(List<? extends WireObject> objects) {
-    List<WireObject> all = new ArrayList<>(objects.size() + 1);
-    all.add(selfInfo);
-    all.addAll(objects);
-    return all;
-  }
-
-  private static List<WireObject> infos(List<PeerRef> peers) {
-    List<WireObject> out = new ArrayList<>(peers.size());
-    for (PeerRef p : peers) {
-      out.add(p.toPeerInfo());
-    }
+  /** A new list holding this node's Peer-Info, for more objects to follow. */
+  private List<WireObject> selfFirst() {
+    List<WireObject> out = new ArrayList<>(4);
+    out.add(selfInfo);
     return out;
+  }
+
+  /**
+   * This node's Peer-Info, then {@code objects}, as an immutable list, which a message keeps
+   * without copying it again (one or two objects take no array at all).
+   */
+  private List<WireObject> withSelf(List<? extends WireObject> objects) {
+    int n = objects.size();
+    if (n == 0) {
+      return List.of(selfInfo);
+    }
+    if (n == 1) {
+      return List.of(selfInfo, objects.get(0));
+    }
+    WireObject[] all = new WireObject[n + 1];
+    all[0] = selfInfo;
+    for (int i = 0; i < n; i++) {
+      all[i + 1] = objects.get(i);
+    }
+    return List.of(all);
   }
 
   private void sawPeer(Message m) {
@@ -512,9 +522,11 @@ final class Engine {
       forward(in, key, hops, 0);
     } else {
       redirects.increment();
-      List<WireObject> objs = new ArrayList<>();
+      List<WireObject> objs = new ArrayList<>(hops.size() + 1);
       objs.add(selfInfo);
-      objs.addAll(infos(hops));
+      for (int i = 0; i < hops.size(); i++) {
+        objs.add(hops.get(i).toPeerInfo());
+      }
       transactions.respond(in, ResponseCode.NEXT_HOP, objs);
     }
   }
@@ -701,8 +713,7 @@ final class Engine {
         replicationPass();
         yield new Answer(ResponseCode.OK, withSelf(List.of()));
       }
-      case KEEP_ALIVE -> new Answer(ResponseCode.OK,
-          withSelf(List.of(new Expires(Math.max(1, oc.keepAliveMillis() / 1000)))));
+      case KEEP_ALIVE -> keepAliveAnswer();
       case EXCHANGE_TABLE -> exchangeTable(in);
       case QUERY -> new Answer(ResponseCode.OK, withSelf(List.of(
           oc.p2pOptions(overlay.p2pAlgorithm()), new ResourceList(List.of()))));
@@ -714,6 +725,19 @@ final class Engine {
             m.header().method().wireName() + " is not supported by this node"))));
       }
     };
+  }
+
+  /** The answer to every KeepAlive: immutable, so built once. */
+  private Answer keepAliveAnswer;
+
+  private Answer keepAliveAnswer() {
+    Answer a = keepAliveAnswer;
+    if (a == null) {
+      a = new Answer(ResponseCode.OK,
+          List.of(selfInfo, new Expires(Math.max(1, oc.keepAliveMillis() / 1000))));
+      keepAliveAnswer = a;
+    }
+    return a;
   }
 
   private Answer exchangeTable(Incoming in) {
@@ -821,8 +845,8 @@ final class Engine {
     return switch (m.header().method()) {
       case JOIN -> {
         counters.increment("overlay.joins-admitted");
-        List<WireObject> out = withSelf(List.of(
-            new Expires(Math.max(1, oc.keepAliveMillis() / 1000))));
+        List<WireObject> out = selfFirst();
+        out.add(new Expires(Math.max(1, oc.keepAliveMillis() / 1000)));
         RequestOptions o = m.first(RequestOptions.class);
         if (o != null && o.routingTable()) {
           out.add(routingTableObject());
@@ -837,7 +861,7 @@ final class Engine {
           yield new Answer(ResponseCode.NOT_FOUND, withSelf(List.of(new ErrorInfo(
               ResponseCode.NOT_FOUND, 0, ErrorInfo.NO_OBJECT, "no such peer"))));
         }
-        List<WireObject> out = withSelf(List.of());
+        List<WireObject> out = selfFirst();
         for (PeerRef p : found) {
           if (!p.id().equals(selfId)) {
             out.add(p.toPeerInfo());
@@ -864,7 +888,7 @@ final class Engine {
           yield new Answer(ResponseCode.NOT_FOUND, withSelf(List.of(new ErrorInfo(
               ResponseCode.NOT_FOUND, 0, ErrorInfo.NO_OBJECT, "no such object"))));
         }
-        List<WireObject> out = withSelf(List.of());
+        List<WireObject> out = selfFirst();
         for (Storage.Stored s : found) {
           out.add(s.withRemaining(now));
         }
@@ -1168,7 +1192,16 @@ final class Engine {
     final List<WireObject> objects;
     final long began;
     final RouteCallback done;
-    final List<PeerRef> candidates = new ArrayList<>();
+    /**
+     * The candidates in the order they were added, with their ranks for the key
+     * ({@link Overlay#rankForKey}) and whether each was asked. Every peer a path asks is a
+     * candidate first, and none is ever removed (one that failed or refused stays, asked), so
+     * the flags agree with {@link #asked}.
+     */
+    PeerRef[] candidates = new PeerRef[32];
+    long[] ranks = new long[32];
+    boolean[] askedFlags = new boolean[32];
+    int candidateCount;
     /**
      * Peers asked, by ID and address: a peer that restarted elsewhere is a new peer to ask. A
      * lookup asks a few peers, so a list searched in order beats hashing each of them.
@@ -1197,6 +1230,26 @@ final class Engine {
 
     /** The first hops in the order they were given (the overlay's best first). */
     final List<PeerRef> start;
+    /** The objects of the requests of the primary path and of the others, built once. */
+    List<WireObject> primaryObjects;
+    List<WireObject> otherObjects;
+
+    /** A hop's request objects: with one path as given, with several flagged primary or not. */
+    List<WireObject> objectsFor(boolean primary) {
+      if (paths.size() <= 1) {
+        return objects;
+      }
+      if (primary) {
+        if (primaryObjects == null) {
+          primaryObjects = withPrimaryFlag(objects, true);
+        }
+        return primaryObjects;
+      }
+      if (otherObjects == null) {
+        otherObjects = withPrimaryFlag(objects, false);
+      }
+      return otherObjects;
+    }
 
     final class Path {
       final boolean primary;
@@ -1222,12 +1275,7 @@ final class Engine {
           }
         }
         if (next == null) {
-          for (PeerRef p : candidates) {
-            if (!asked.contains(p)) {
-              next = p;
-              break;
-            }
-          }
+          next = bestUnasked();
         }
         if (next == null || hops >= oc.ttl()) {
           checkExhausted();
@@ -1238,14 +1286,11 @@ final class Engine {
 
       void send(PeerRef to) {
         asked.add(to);
+        markAsked(to);
         hops++;
         waitingOn = to;
         inFlight++;
-        List<WireObject> objs = objects;
-        if (paths.size() > 1) {
-          objs = withPrimaryFlag(objects, primary);
-        }
-        Message req = request(method, false, objs);
+        Message req = request(method, false, objectsFor(primary));
         int myHops = hops;
         transactions.sendRequest(req, Transport.UDP, to.endpoint(),
             new TransactionLayer.ResponseListener() {
@@ -1261,7 +1306,6 @@ final class Engine {
                 inFlight--;
                 counters.increment("lookup.hop-failed");
                 overlay.peerFailed(to);
-                candidates.removeIf(p -> p.equals(to));
                 if (waitingOn == to) {
                   stopTimer();
                   advance();
@@ -1290,7 +1334,7 @@ final class Engine {
     void start() {
       deadline = schedule(oc.lookupTimeoutMillis(), () -> finishFailed(ResponseCode.TIMEOUT,
           "lookup timed out after " + oc.lookupTimeoutMillis() + " ms"));
-      int n = Math.max(1, Math.min(parallelism, candidates.size()));
+      int n = Math.max(1, Math.min(parallelism, candidateCount));
       for (int i = 0; i < n; i++) {
         paths.add(new Path(i == 0));
       }
@@ -1300,34 +1344,68 @@ final class Engine {
       }
     }
 
-    /**
-     * Adds a peer to the candidates, kept in the overlay's order for the key (after those it
-     * ranks equal with, which share its ID), unless it is this node or already there.
-     */
+    /** Adds a peer to the candidates unless it is this node or already there. */
     void addCandidate(PeerRef p) {
       Bytes id = p.id();
       if (id.equals(selfId)) {
         return;
       }
-      // The candidates are sorted: find the first one not ranked before p, then walk over
-      // those ranked equal (the same ID) to the insertion point, skipping p if it is there.
-      int lo = 0;
-      int hi = candidates.size();
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (overlay.compareForKey(key, candidates.get(mid).id(), id) < 0) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
+      long rank = overlay.rankForKey(key, id);
+      for (int i = 0; i < candidateCount; i++) {
+        if (ranks[i] == rank && candidates[i].equals(p)) {
+          return; // an equal peer has the same ID, so the same rank
         }
       }
-      int i = lo;
-      for (; i < candidates.size() && candidates.get(i).id().equals(id); i++) {
-        if (candidates.get(i).equals(p)) {
+      if (candidateCount == candidates.length) {
+        int n = 2 * candidateCount;
+        candidates = Arrays.copyOf(candidates, n);
+        ranks = Arrays.copyOf(ranks, n);
+        askedFlags = Arrays.copyOf(askedFlags, n);
+      }
+      candidates[candidateCount] = p;
+      ranks[candidateCount] = rank;
+      candidateCount++;
+    }
+
+    /**
+     * The best candidate not asked yet, by the overlay's order for the key, the first added
+     * among those with the same ID; null if all were asked. A lookup adds a few dozen
+     * candidates and takes a dozen, so finding the best when needed costs less than keeping
+     * them sorted.
+     */
+    PeerRef bestUnasked() {
+      int best = -1;
+      for (int i = 0; i < candidateCount; i++) {
+        if (askedFlags[i]) {
+          continue;
+        }
+        if (best < 0) {
+          best = i;
+          continue;
+        }
+        int c = Long.compareUnsigned(ranks[i], ranks[best]);
+        if (c < 0 || c == 0 && overlay.compareForKey(key, candidates[i].id(),
+            candidates[best].id()) < 0) {
+          best = i;
+        }
+      }
+      return best < 0 ? null : candidates[best];
+    }
+
+    /** Flags p's entry among the candidates: most often the very object, else an equal one. */
+    void markAsked(PeerRef p) {
+      for (int i = 0; i < candidateCount; i++) {
+        if (candidates[i] == p) {
+          askedFlags[i] = true;
           return;
         }
       }
-      candidates.add(i, p);
+      for (int i = 0; i < candidateCount; i++) {
+        if (candidates[i].equals(p)) {
+          askedFlags[i] = true;
+          return;
+        }
+      }
     }
 
     void onHopAnswer(Path path, PeerRef from, Message response, int hopsOnPath) {
@@ -1350,9 +1428,19 @@ final class Engine {
       }
       List<PeerRef> next = new ArrayList<>();
       if (code == ResponseCode.NEXT_HOP) {
-        List<PeerInfo> infos = response.all(PeerInfo.class);
-        for (PeerRef p : PeerRef.fromAll(infos.subList(Math.min(1, infos.size()), infos.size()))) {
-          if (p.id().length() != oc.idLength()) {
+        // The Peer-Infos after the responder's own are the next hops.
+        List<WireObject> objs = response.objects();
+        boolean responder = true;
+        for (int i = 0; i < objs.size(); i++) {
+          if (!(objs.get(i) instanceof PeerInfo info)) {
+            continue;
+          }
+          if (responder) {
+            responder = false;
+            continue;
+          }
+          PeerRef p = PeerRef.from(info);
+          if (p == null || p.id().length() != oc.idLength()) {
             continue;
           }
           if (p.id().equals(selfId)) {
@@ -1368,9 +1456,6 @@ final class Engine {
         }
       } else {
         counters.increment("lookup.hop-refused-" + code);
-        if (code == ResponseCode.OVERLOADED) {
-          candidates.removeIf(p -> p.equals(from));
-        }
       }
       if (path.waitingOn == from) {
         path.stopTimer();

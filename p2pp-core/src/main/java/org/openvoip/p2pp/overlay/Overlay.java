@@ -38,6 +38,16 @@ public interface Overlay {
   int compareForKey(Bytes key, Bytes a, Bytes b);
 
   /**
+   * A 64-bit summary of {@link #compareForKey}'s order, so that a lookup sorts its candidates
+   * by comparing numbers: if {@code rankForKey(key, a)} is smaller than {@code rankForKey(key,
+   * b)} as unsigned numbers, {@code a} is the better next hop; equal ranks say nothing, and
+   * {@link #compareForKey} decides. The default, 0 for every ID, leaves every decision to it.
+   */
+  default long rankForKey(Bytes key, Bytes id) {
+    return 0;
+  }
+
+  /**
    * As far as this node knows, the {@code count} nodes responsible for {@code key} and its
    * replicas, in replica order: the first is the responsible node. This node is included when it
    * belongs.

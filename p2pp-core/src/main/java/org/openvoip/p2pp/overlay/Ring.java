@@ -40,6 +40,35 @@ public final class Ring {
     return Bytes.ownerOf(v);
   }
 
+  /**
+   * The top 64 bits of {@code (a - b) mod 2^m}, left-aligned when IDs are shorter than eight
+   * bytes: exact, so that a smaller top (unsigned) means a smaller difference, and equal tops
+   * say nothing. Allocates nothing.
+   */
+  public static long topOfDifference(Bytes a, Bytes b) {
+    int n = a.length();
+    long borrow = 0;
+    if (n > 8 && n <= 24) {
+      // The lower bytes borrow one from the top when a's are smaller than b's.
+      long am = a.longAt(8);
+      long bm = b.longAt(8);
+      if (am != bm) {
+        borrow = Long.compareUnsigned(am, bm) < 0 ? 1 : 0;
+      } else if (n > 16) {
+        borrow = Long.compareUnsigned(a.longAt(16), b.longAt(16)) < 0 ? 1 : 0;
+      }
+    } else if (n > 24) {
+      for (int i = 8; i < n; i++) {
+        int c = (a.get(i) & 0xFF) - (b.get(i) & 0xFF);
+        if (c != 0) {
+          borrow = c < 0 ? 1 : 0;
+          break;
+        }
+      }
+    }
+    return a.prefixLong() - b.prefixLong() - borrow;
+  }
+
   /** The clockwise distance from {@code a} to {@code b}, (b - a) mod 2^m, as an unsigned ID. */
   public static Bytes clockwise(Bytes a, Bytes b) {
     int n = a.length();

@@ -66,6 +66,46 @@ class RingTest {
     }
   }
 
+  /**
+   * The top 64 bits of a difference against the difference computed byte by byte, for IDs
+   * shorter and longer than a word, with few distinct byte values so that the lower bytes often
+   * decide the borrow; and the order they give a lookup's candidates (Chord's rank, (key - id)
+   * mod 2^m) against the clockwise comparison that Chord's compareForKey uses.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {4, 8, 9, 16, 20, 24, 32})
+  void topsOfDifferencesAreExactAndOrderAsTheDistances(int length) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(length);
+    for (int n = 0; n < 20_000; n++) {
+      Bytes key = randomId(r, length);
+      Bytes a = r.nextInt(10) == 0 ? key : randomId(r, length);
+      Bytes b = r.nextInt(10) == 0 ? a : randomId(r, length);
+      Bytes d = Ring.clockwise(a, key); // (key - a) mod 2^m
+      long expected = 0;
+      for (int i = 0; i < 8; i++) {
+        expected = (expected << 8) | (i < length ? d.get(i) & 0xFF : 0);
+      }
+      long ta = Ring.topOfDifference(key, a);
+      assertThat(ta).as("%s - %s", key, a).isEqualTo(expected);
+      long tb = Ring.topOfDifference(key, b);
+      int byTop = Long.compareUnsigned(ta, tb);
+      if (byTop != 0) {
+        // Nearer counter-clockwise first: the key itself, then the larger clockwise distance.
+        int order = a.equals(key) ? -1 : b.equals(key) ? 1 : Ring.compareClockwise(key, b, a);
+        assertThat(Integer.signum(order)).as("%s %s %s", key, a, b).isEqualTo(byTop);
+      }
+    }
+  }
+
+  private static Bytes randomId(java.util.SplittableRandom r, int length) {
+    byte[] v = new byte[length];
+    int[] pool = {0x00, 0x01, 0x7f, 0x80, 0xff};
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (byte) pool[r.nextInt(pool.length)];
+    }
+    return Bytes.of(v);
+  }
+
   private static Bytes randomId(java.util.SplittableRandom r) {
     byte[] v = new byte[4];
     int[] pool = {0x00, 0x01, 0x7f, 0x80, 0xff};

@@ -144,6 +144,15 @@ final class Chord implements Overlay {
     return Ring.compareClockwise(key, b, a);
   }
 
+  /**
+   * The top 64 bits of the counter-clockwise distance from the key, (key - id) mod 2^m: the key
+   * itself is 0, and a larger clockwise distance is a smaller counter-clockwise one.
+   */
+  @Override
+  public long rankForKey(Bytes key, Bytes id) {
+    return key.length() == id.length() ? Ring.topOfDifference(key, id) : 0;
+  }
+
   @Override
   public List<PeerRef> closestPeers(Bytes key, int count) {
     List<PeerRef> out = new ArrayList<>(count);
@@ -246,8 +255,41 @@ final class Chord implements Overlay {
       List<PeerRef> neighborTable) {
     gone.remove(from);
     learn(from);
+    boolean pure = gone.isEmpty(); // then hearing of a peer is learning it
+    long before = table.changes();
+    if (pure && learnedBefore(routingTable, neighborTable, before)) {
+      return;
+    }
     neighborTable.forEach(this::hearsOf);
     routingTable.forEach(this::hearsOf);
+    if (pure && table.changes() == before) {
+      int k = nextLearned;
+      nextLearned = 1 - k;
+      learned[2 * k] = routingTable;
+      learned[2 * k + 1] = neighborTable;
+      learnedAt[k] = before;
+    }
+  }
+
+  /**
+   * The last two pairs of table lists that taught this node nothing, with its table's change
+   * count then. Neighbours send the same table objects over and over (the engine builds them
+   * once per change, and a received table's peers are read once per table object); learning
+   * the same lists again, into the same table, changes nothing again, so it is skipped.
+   */
+  private final Object[] learned = new Object[4];
+  private final long[] learnedAt = {-1, -1};
+  private int nextLearned;
+
+  private boolean learnedBefore(List<PeerRef> routingTable, List<PeerRef> neighborTable,
+      long changes) {
+    for (int k = 0; k < 2; k++) {
+      if (learnedAt[k] == changes && learned[2 * k] == routingTable
+          && learned[2 * k + 1] == neighborTable) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** How long second-hand news of a dead peer is ignored: a few stabilization rounds. */
@@ -288,12 +330,13 @@ final class Chord implements Overlay {
     if (d.length() != selfId.length() || d.equals(selfId)) {
       return;
     }
-    int c = table.ceiling(d);
-    boolean held = table.holds(c, d);
+    long t = table.top(d);
+    int c = table.ceiling(t, d);
+    boolean held = table.holds(c, t, d);
     if (held && table.get(c).equals(p)) {
       return; // the common case: a peer we already hold, heard from again
     }
-    if (!held && !wouldKeep(c, d)) {
+    if (!held && !wouldKeep(c, t, d)) {
       return; // neither successor, predecessor nor finger: it would be pruned at once
     }
     boolean wasSuccessorOrPredecessor = held && inNeighborhood(c);
@@ -332,7 +375,7 @@ final class Chord implements Overlay {
   }
 
   /** Whether a peer not in the table, which would go at index c, would survive pruning. */
-  private boolean wouldKeep(int c, Bytes d) {
+  private boolean wouldKeep(int c, long t, Bytes d) {
     int n = table.size();
     if (n < successorsWanted + 2) {
       return true;
@@ -340,7 +383,7 @@ final class Chord implements Overlay {
     if (c < successorsWanted || c >= n - 1) {
       return true; // a successor, or beyond the second predecessor
     }
-    return table.slot(c - 1) < table.slotOf(d); // a finger (c > 0 here)
+    return table.slot(c - 1) < table.slotOf(t, d); // a finger (c > 0 here)
   }
 
   /** Whether entry i is a successor or one of the two predecessors. */

@@ -113,7 +113,11 @@ final class ClockwiseTable {
 
   /** The index of the first entry at or beyond id's distance; size() if there is none. */
   int ceiling(Bytes id) {
-    long t = top(id);
+    return ceiling(top(id), id);
+  }
+
+  /** As {@link #ceiling(Bytes)}, given id's {@link #top}. */
+  int ceiling(long t, Bytes id) {
     int lo = 0;
     int hi = size;
     while (lo < hi) {
@@ -138,7 +142,12 @@ final class ClockwiseTable {
    * the entry's peer is read only when the tops agree.
    */
   boolean holds(int i, Bytes id) {
-    return i < size && tops[i] == top(id) && peers[i].id().equals(id);
+    return holds(i, top(id), id);
+  }
+
+  /** As {@link #holds(int, Bytes)}, given id's {@link #top}. */
+  boolean holds(int i, long t, Bytes id) {
+    return i < size && tops[i] == t && peers[i].id().equals(id);
   }
 
   /** The index of the first entry beyond id's distance; size() if there is none. */
@@ -158,6 +167,11 @@ final class ClockwiseTable {
   /** The finger slot of any ID, as {@link #slot(int)}. */
   int slotOf(Bytes id) {
     return slot(top(id), id);
+  }
+
+  /** As {@link #slotOf(Bytes)}, given id's {@link #top}. */
+  int slotOf(long t, Bytes id) {
+    return slot(t, id);
   }
 
   private int slot(long top, Bytes id) {
