@@ -87,6 +87,8 @@ public final class Simulator {
   /** Bit i set while bucket i has places taken. */
   private final long[] occupied = new long[HORIZON / 64];
   private final PriorityQueue<Far> far = new PriorityQueue<>();
+  /** The time of the first far event, or {@link Long#MAX_VALUE} if there is none. */
+  private long farFirst = Long.MAX_VALUE;
   private long now;
   private long seq;
   private long executed;
@@ -113,6 +115,7 @@ public final class Simulator {
       append(e);
     } else {
       far.add(new Far(e, seq++));
+      farFirst = far.peek().event.time;
     }
     return e;
   }
@@ -139,12 +142,16 @@ public final class Simulator {
 
   /** Moves far events that now fall within the horizon into their buckets, in order. */
   private void pullFar() {
+    if (farFirst - now >= HORIZON) {
+      return; // the common case, in one comparison
+    }
     while (!far.isEmpty() && far.peek().event.time - now < HORIZON) {
       Event e = far.poll().event;
       if (!e.cancelled) {
         append(e);
       }
     }
+    farFirst = far.isEmpty() ? Long.MAX_VALUE : far.peek().event.time;
   }
 
   /** Runs bucket i, the current millisecond's, and empties it. */
@@ -206,10 +213,7 @@ public final class Simulator {
       // On to the next millisecond with events: a bucket, or a far event (pulled into its
       // bucket on arrival, before anything else runs), or the end. Nothing runs in between,
       // so nothing can be scheduled into a bucket before its far events reach it.
-      long next = nextBucketTime();
-      if (!far.isEmpty()) {
-        next = Math.min(next, far.peek().event.time);
-      }
+      long next = Math.min(nextBucketTime(), farFirst);
       now = Math.max(now + 1, Math.min(until, next));
     }
     now = Math.max(now, until);

@@ -3,7 +3,6 @@ package org.openvoip.p2pp.transaction;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.env.Endpoint;
@@ -189,8 +188,8 @@ public final class TransactionLayer implements PacketReceiver {
    * retransmissions of the request. A response too large for a datagram becomes a 480.
    */
   public void respond(Incoming request, int code, List<WireObject> objects) {
-    Header rh = checkAnswerable(request);
-    answer(request, piggyback -> Header.responseTo(rh, piggyback, code, peer, idFor(rh)), objects);
+    checkAnswerable(request);
+    answer(request, code, null, objects);
   }
 
   /**
@@ -199,12 +198,8 @@ public final class TransactionLayer implements PacketReceiver {
    * (response or responseACK) is chosen here.
    */
   public void relay(Incoming request, Message response) {
-    Header rh = checkAnswerable(request);
-    Header r = response.header();
-    answer(request, piggyback -> new Header(Header.VERSION,
-        piggyback ? MessageKind.RESPONSE_ACK : MessageKind.RESPONSE, false, r.peer(), false,
-        r.responseCode(), rh.method(), r.ttl(), rh.transactionId(), rh.sourceId(),
-        r.responseId()), response.objects());
+    checkAnswerable(request);
+    answer(request, 0, response.header(), response.objects());
   }
 
   /**
@@ -223,8 +218,21 @@ public final class TransactionLayer implements PacketReceiver {
     return rh;
   }
 
-  private void answer(Incoming request, Function<Boolean, Header> header,
-      List<WireObject> objects) {
+  /**
+   * The header of an answer to rh, a responseACK if {@code piggyback}: this node's answer with
+   * {@code code}, or, when {@code relayed} is given, the downstream responder's answer passed
+   * back ({@link #relay}).
+   */
+  private Header answerHeader(Header rh, boolean piggyback, int code, Header relayed) {
+    if (relayed == null) {
+      return Header.responseTo(rh, piggyback, code, peer, idFor(rh));
+    }
+    return new Header(Header.VERSION, piggyback ? MessageKind.RESPONSE_ACK : MessageKind.RESPONSE,
+        false, relayed.peer(), false, relayed.responseCode(), rh.method(), relayed.ttl(),
+        rh.transactionId(), rh.sourceId(), relayed.responseId());
+  }
+
+  private void answer(Incoming request, int code, Header relayed, List<WireObject> objects) {
     Header rh = request.header();
     Transport t = request.transport();
     // Most answers are given while their request is being delivered: its entry is at hand.
@@ -232,7 +240,7 @@ public final class TransactionLayer implements PacketReceiver {
     Served s = d != null && d.transactionId == rh.transactionId()
         && d.sourceId.equals(rh.sourceId()) ? d : served.get(rh.sourceId(), rh.transactionId());
     boolean piggyback = !t.reliable() && s != null && s == d;
-    Message response = new Message(header.apply(piggyback), objects);
+    Message response = new Message(answerHeader(rh, piggyback, code, relayed), objects);
     byte[] bytes = WireEncoder.encode(response);
     if (!t.reliable() && bytes.length > config.maxDatagram()) {
       counters.increment("transaction.response-too-large-for-datagram");

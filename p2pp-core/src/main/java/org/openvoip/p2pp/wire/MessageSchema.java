@@ -64,7 +64,9 @@ public final class MessageSchema {
       long seen = 0;
       int peerInfos = 0;
       for (int i = 0; i < objects.size(); i++) {
-        ObjectType t = objects.get(i).type();
+        WireObject o = objects.get(i);
+        // Most objects are Peer-Infos: known without a call through the interface.
+        ObjectType t = o instanceof WireObject.PeerInfo ? PEER_INFO : o.type();
         long bit = 1L << t.ordinal();
         if ((allowed & bit) == 0 || (single & bit & seen) != 0) {
           return false;
