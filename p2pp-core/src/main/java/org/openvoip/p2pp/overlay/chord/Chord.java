@@ -92,8 +92,26 @@ final class Chord implements Overlay {
       return true;
     }
     // (predecessor, self]: the key is farther clockwise than the predecessor.
-    return table.ceiling(key) == table.size();
+    return keyCeiling(key) == table.size();
   }
+
+  /**
+   * The table's ceiling for a routing key, remembered for the last key: routing one request
+   * asks whether this node is responsible, whether it would be if its predecessor were gone,
+   * and for the next hops, all about the same key object.
+   */
+  private int keyCeiling(Bytes key) {
+    if (key != ceilingKey || table.changes() != ceilingChanges) {
+      ceilingKey = key;
+      ceilingChanges = table.changes();
+      ceilingOfKey = table.ceiling(key);
+    }
+    return ceilingOfKey;
+  }
+
+  private Bytes ceilingKey;
+  private long ceilingChanges;
+  private int ceilingOfKey;
 
   @Override
   public PeerRef responsibleIfGone(Bytes key) {
@@ -101,7 +119,7 @@ final class Chord implements Overlay {
       return null;
     }
     // key in (second predecessor, predecessor]: ours if the predecessor is gone
-    return table.ceiling(key) == table.size() - 1 ? table.last() : null;
+    return keyCeiling(key) == table.size() - 1 ? table.last() : null;
   }
 
   @Override
@@ -110,7 +128,7 @@ final class Chord implements Overlay {
     if (table.isEmpty() || max <= 0) {
       return out;
     }
-    int c = table.ceiling(key);
+    int c = keyCeiling(key);
     if (c == 0 && !key.equals(selfId)) {
       // key in (self, successor]: the successor is responsible; then the rest of the list.
       return successors(max);
