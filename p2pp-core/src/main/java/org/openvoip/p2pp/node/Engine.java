@@ -200,23 +200,11 @@ final class Engine {
   }
 
   /**
-   * This node's Peer-Info, then {@code objects}, as an immutable list, which a message keeps
-   * without copying it again (one or two objects take no array at all).
+   * This node's Peer-Info, then {@code objects}, as an immutable list that a message keeps
+   * without copying it again.
    */
   private List<WireObject> withSelf(List<? extends WireObject> objects) {
-    int n = objects.size();
-    if (n == 0) {
-      return List.of(selfInfo);
-    }
-    if (n == 1) {
-      return List.of(selfInfo, objects.get(0));
-    }
-    WireObject[] all = new WireObject[n + 1];
-    all[0] = selfInfo;
-    for (int i = 0; i < n; i++) {
-      all[i + 1] = objects.get(i);
-    }
-    return List.of(all);
+    return Message.objects(selfInfo, objects);
   }
 
   private void sawPeer(Message m) {
@@ -734,7 +722,7 @@ final class Engine {
     Answer a = keepAliveAnswer;
     if (a == null) {
       a = new Answer(ResponseCode.OK,
-          List.of(selfInfo, new Expires(Math.max(1, oc.keepAliveMillis() / 1000))));
+          withSelf(List.of(new Expires(Math.max(1, oc.keepAliveMillis() / 1000)))));
       keepAliveAnswer = a;
     }
     return a;

@@ -9,7 +9,15 @@ public record Message(Header header, List<WireObject> objects) {
     if (header == null) {
       throw new IllegalArgumentException("a message needs a header");
     }
-    objects = List.copyOf(objects);
+    objects = ObjectList.of(objects);
+  }
+
+  /**
+   * {@code first} then {@code rest}, as the immutable list a message keeps without copying it
+   * again: for building a message's objects in one step (a peer's Peer-Info first).
+   */
+  public static List<WireObject> objects(WireObject first, List<? extends WireObject> rest) {
+    return ObjectList.of(first, rest);
   }
 
   public static Message of(Header header, WireObject... objects) {
