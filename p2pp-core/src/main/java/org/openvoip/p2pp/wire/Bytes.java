@@ -291,10 +291,10 @@ public final class Bytes implements Comparable<Bytes> {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /**
-   * A 64-bit hash of {@code data}: IDs are hashed as map keys on every message, and the
-   * simulator hashes every packet into its trace fingerprint. Eight bytes per step, and in four
-   * independent lanes over 32-byte blocks, so that long packets do not wait on one chain of
-   * multiplications. Depends only on the content, so runs stay reproducible.
+   * A 64-bit hash of {@code data}: long IDs and values are hashed as map keys, and IPv6
+   * endpoints by their bytes. Eight bytes per step, and in four independent lanes over 32-byte
+   * blocks, so that long contents do not wait on one chain of multiplications. Depends only on
+   * the content, so runs stay reproducible.
    */
   public static long contentHash(byte[] data) {
     int n = data.length;
