@@ -196,7 +196,7 @@ public final class SimNetwork {
     boolean lost = dst == null || !src.online || !dst.online
         || (!transport.reliable() && lossRate > 0 && lossRandom.nextDouble() < lossRate);
     fingerprint = mix(fingerprint ^ sim.now() ^ ((long) from << 20) ^ ((long) to << 42)
-        ^ transport.ordinal() ^ contentHash(bytes) * 0xFF51AFD7ED558CCDL ^ (lost ? 1 : 0));
+        ^ transport.ordinal() ^ packetHash(bytes) * 0xFF51AFD7ED558CCDL ^ (lost ? 1 : 0));
     if (lost) {
       packetsLost++;
       return;
@@ -273,7 +273,7 @@ public final class SimNetwork {
    * fingerprints agree across machines. Two different packets collide with odds of 2^-32,
    * and the fingerprint folds in every packet's time, ends and fate besides.
    */
-  private long contentHash(byte[] bytes) {
+  private long packetHash(byte[] bytes) {
     crc.reset();
     crc.update(bytes, 0, bytes.length);
     return crc.getValue() | ((long) bytes.length << 32);

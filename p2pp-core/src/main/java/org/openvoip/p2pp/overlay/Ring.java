@@ -46,18 +46,27 @@ public final class Ring {
    * say nothing. Allocates nothing.
    */
   public static long topOfDifference(Bytes a, Bytes b) {
+    return topOfDifference(a, b.prefixLong(), b.longAt(8), b.longAt(16), b);
+  }
+
+  /**
+   * As {@link #topOfDifference(Bytes, Bytes)}, given b's first three eight-byte words (a caller
+   * that subtracts the same b over and over keeps them); b's bytes are read only for IDs longer
+   * than 24 bytes.
+   */
+  public static long topOfDifference(Bytes a, long b0, long b1, long b2, Bytes b) {
     int n = a.length();
     long borrow = 0;
-    if (n > 8 && n <= 24) {
-      // The lower bytes borrow one from the top when a's are smaller than b's.
+    if (n <= 24) {
+      // The lower bytes borrow one from the top when a's are smaller than b's (zero-padded
+      // words past the end compare equal).
       long am = a.longAt(8);
-      long bm = b.longAt(8);
-      if (am != bm) {
-        borrow = Long.compareUnsigned(am, bm) < 0 ? 1 : 0;
-      } else if (n > 16) {
-        borrow = Long.compareUnsigned(a.longAt(16), b.longAt(16)) < 0 ? 1 : 0;
+      if (am != b1) {
+        borrow = Long.compareUnsigned(am, b1) < 0 ? 1 : 0;
+      } else {
+        borrow = Long.compareUnsigned(a.longAt(16), b2) < 0 ? 1 : 0;
       }
-    } else if (n > 24) {
+    } else {
       for (int i = 8; i < n; i++) {
         int c = (a.get(i) & 0xFF) - (b.get(i) & 0xFF);
         if (c != 0) {
@@ -66,7 +75,7 @@ public final class Ring {
         }
       }
     }
-    return a.prefixLong() - b.prefixLong() - borrow;
+    return a.prefixLong() - b0 - borrow;
   }
 
   /** The clockwise distance from {@code a} to {@code b}, (b - a) mod 2^m, as an unsigned ID. */

@@ -26,21 +26,16 @@ final class ClockwiseTable {
   /** Counts changes: puts and removals. */
   private long changes;
 
-  /** The origin's bytes 8-15 and 16-23 (zero-padded), for IDs of up to 24 bytes. */
+  /** The origin's bytes 8-15 and 16-23 (zero-padded), for {@link Ring#topOfDifference}. */
   private final long originMid;
   private final long originLow;
 
   ClockwiseTable(Bytes origin) {
     this.origin = origin;
     this.idLength = origin.length();
-    this.originTop = leading(origin);
+    this.originTop = origin.prefixLong();
     this.originMid = origin.longAt(8);
     this.originLow = origin.longAt(16);
-  }
-
-  /** The first (up to) eight bytes of id, left-aligned in a long. */
-  private static long leading(Bytes id) {
-    return id.prefixLong();
   }
 
   /**
@@ -48,26 +43,7 @@ final class ClockwiseTable {
    * left-aligned when IDs are shorter than eight bytes.
    */
   long top(Bytes id) {
-    long borrow = 0;
-    if (idLength <= 24) {
-      // The lower bytes borrow one from the top when id's are smaller than the origin's.
-      long mid = id.longAt(8);
-      if (mid != originMid) {
-        borrow = Long.compareUnsigned(mid, originMid) < 0 ? 1 : 0;
-      } else {
-        borrow = Long.compareUnsigned(id.longAt(16), originLow) < 0 ? 1 : 0;
-      }
-    } else {
-      // The lower bytes borrow one from the top when id's are smaller than the origin's.
-      for (int i = 8; i < idLength; i++) {
-        int c = (id.get(i) & 0xFF) - (origin.get(i) & 0xFF);
-        if (c != 0) {
-          borrow = c < 0 ? 1 : 0;
-          break;
-        }
-      }
-    }
-    return leading(id) - originTop - borrow;
+    return Ring.topOfDifference(id, originTop, originMid, originLow, origin);
   }
 
   int size() {
