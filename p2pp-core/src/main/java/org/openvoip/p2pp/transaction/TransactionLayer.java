@@ -210,12 +210,11 @@ public final class TransactionLayer implements PacketReceiver {
     return h.method().usesPreJoinIds() ? PRE_JOIN_RESPONDER : ownId;
   }
 
-  private static Header checkAnswerable(Incoming request) {
+  private static void checkAnswerable(Incoming request) {
     Header rh = request.header();
     if (rh.kind() != MessageKind.REQUEST || rh.ack()) {
       throw new IllegalArgumentException("only requests are answered: " + rh.describe());
     }
-    return rh;
   }
 
   /**
@@ -245,8 +244,8 @@ public final class TransactionLayer implements PacketReceiver {
     if (!t.reliable() && bytes.length > config.maxDatagram()) {
       counters.increment("transaction.response-too-large-for-datagram");
       PeerInfo me = response.first(PeerInfo.class);
-      response = new Message(Header.responseTo(rh, piggyback, ResponseCode.ALTERNATIVE_SERVICE,
-          peer, idFor(rh)), me == null ? List.of(self.get()) : List.of(me));
+      response = new Message(answerHeader(rh, piggyback, ResponseCode.ALTERNATIVE_SERVICE, null),
+          me == null ? List.of(self.get()) : List.of(me));
       bytes = WireEncoder.encode(response);
     }
     if (s == null) {

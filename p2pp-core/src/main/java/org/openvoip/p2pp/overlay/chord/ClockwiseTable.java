@@ -137,20 +137,16 @@ final class ClockwiseTable {
    * at the least significant end.
    */
   int slot(int i) {
-    return slot(tops[i], peers[i].id());
+    return slotOf(tops[i], peers[i].id());
   }
 
   /** The finger slot of any ID, as {@link #slot(int)}. */
   int slotOf(Bytes id) {
-    return slot(top(id), id);
+    return slotOf(top(id), id);
   }
 
   /** As {@link #slotOf(Bytes)}, given id's {@link #top}. */
-  int slotOf(long t, Bytes id) {
-    return slot(t, id);
-  }
-
-  private int slot(long top, Bytes id) {
+  int slotOf(long top, Bytes id) {
     if (top == 0) {
       return Ring.highestBitOfDistance(origin, id);
     }
