@@ -107,4 +107,8 @@ java = [(v, k) for k, v in per.items() if not k.split(":")[0].endswith((".so", "
         and ".so" not in k.split(" ")[0]]
 for v, k in sorted(java, reverse=True)[:top]:
     print(f"{v:8.0f}  {k[:150]}")
+print("\nby function (native libraries and the JVM runtime, the compiler left out):")
+native = [(v, k) for k, v in per.items() if ".so" in k.split(":")[0] and not compiler.search(k)]
+for v, k in sorted(native, reverse=True)[:top // 2]:
+    print(f"{v:8.0f}  {k[:150]}")
 PY

@@ -7,6 +7,7 @@ import java.util.zip.CRC32C;
 import org.openvoip.p2pp.env.Endpoint;
 import org.openvoip.p2pp.env.PacketReceiver;
 import org.openvoip.p2pp.env.Env;
+import org.openvoip.p2pp.env.TimerTask;
 import org.openvoip.p2pp.env.Transport;
 import org.openvoip.p2pp.wire.IpAddress;
 import org.openvoip.p2pp.wire.Message;
@@ -151,6 +152,11 @@ public final class SimNetwork {
       }
 
       @Override
+      public Timer schedule(long delayMillis, TimerTask task) {
+        return sim.schedule(delayMillis, task);
+      }
+
+      @Override
       public RandomGenerator random() {
         return random;
       }
@@ -207,7 +213,7 @@ public final class SimNetwork {
   }
 
   /** A packet in flight: the event of its arrival. */
-  private final class Delivery extends Simulator.Event {
+  private final class Delivery extends TimerTask {
     final byte[] bytes;
     /** What the sender encoded {@link #bytes} from, or null. */
     final Message message;
@@ -224,7 +230,7 @@ public final class SimNetwork {
     }
 
     @Override
-    void fire() {
+    public void run() {
       Slot dst = to;
       if (!dst.online) {
         packetsLost++;

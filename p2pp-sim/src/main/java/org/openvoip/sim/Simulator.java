@@ -2,6 +2,7 @@ package org.openvoip.sim;
 
 import java.util.PriorityQueue;
 import org.openvoip.p2pp.env.Env;
+import org.openvoip.p2pp.env.TimerTask;
 
 /**
  * A discrete-event scheduler on virtual time (milliseconds). Events at the same time run in the
@@ -21,6 +22,10 @@ import org.openvoip.p2pp.env.Env;
  * likely cache miss). Scheduling and running an event are O(1) for the buckets. An event from
  * the far queue moves into its bucket before any event can be scheduled into that bucket
  * directly, so FIFO order within a millisecond is the order of scheduling.
+ *
+ * <p>Every event is a {@link TimerTask}: packets in flight and the engine's busiest timers
+ * (retransmissions, duplicate windows, lookup hops) wait in the calendar as they are, with
+ * their place in the task's own fields, and only a plain {@link Runnable} gets a wrapper.
  */
 public final class Simulator {
   /** Milliseconds covered by buckets; a power of two, and a multiple of 64. */
@@ -30,31 +35,10 @@ public final class Simulator {
   private static final int MIN_BUCKET = 8;
 
   /**
-   * A scheduled event. Subclasses that are their own task (a packet in flight) save the
-   * simulator an object per event.
+   * A plain task in the calendar. Packets in flight and the engine's busiest timers are
+   * {@link TimerTask}s themselves and wait in the calendar as they are.
    */
-  abstract static class Event implements Env.Timer {
-    long time;
-    boolean cancelled;
-    /** The scheduler whose bucket holds the event at {@link #index}, while one does; else null. */
-    Simulator queue;
-    int index;
-
-    /** Runs the event. */
-    abstract void fire();
-
-    @Override
-    public void cancel() {
-      cancelled = true;
-      Simulator q = queue;
-      if (q != null) {
-        q.buckets[(int) (time & MASK)][index] = null;
-        queue = null;
-      }
-    }
-  }
-
-  private static final class TaskEvent extends Event {
+  private static final class TaskEvent extends TimerTask {
     final Runnable task;
 
     TaskEvent(Runnable task) {
@@ -62,18 +46,20 @@ public final class Simulator {
     }
 
     @Override
-    void fire() {
+    public void run() {
       task.run();
     }
   }
 
-  /** An event beyond the horizon, with its place in the order of scheduling. */
-  private record Far(Event event, long seq) implements Comparable<Far> {
+  /**
+   * An event beyond the horizon, with its time and its place in the order of scheduling (the
+   * task's ticket while it waits there is -seq, so that a task cancelled and scheduled again
+   * is not run for an entry of an earlier scheduling).
+   */
+  private record Far(TimerTask event, long time, long seq) implements Comparable<Far> {
     @Override
     public int compareTo(Far o) {
-      long a = event.time;
-      long b = o.event.time;
-      return a != b ? Long.compare(a, b) : Long.compare(seq, o.seq);
+      return time != o.time ? Long.compare(time, o.time) : Long.compare(seq, o.seq);
     }
   }
 
@@ -81,7 +67,7 @@ public final class Simulator {
    * Bucket i: the events of the millisecond whose time has i as its low bits, in scheduling
    * order; cancelled and run ones are null. Null until first used.
    */
-  private final Event[][] buckets = new Event[HORIZON][];
+  private final TimerTask[][] buckets = new TimerTask[HORIZON][];
   /** Places taken in bucket i (cancelled events included). */
   private final int[] sizes = new int[HORIZON];
   /** Bit i set while bucket i has places taken. */
@@ -108,32 +94,45 @@ public final class Simulator {
     return schedule(delay, new TaskEvent(task));
   }
 
-  /** Schedules an event that is its own task, {@code delay} ms from now (at least 0). */
-  Event schedule(long delay, Event e) {
-    e.time = now + Math.max(0, delay);
-    if (e.time - now < HORIZON) {
-      append(e);
+  /**
+   * Runs {@code task} {@code delay} ms from now (at least 0), holding the task itself.
+   *
+   * @throws IllegalStateException if the task is already scheduled
+   */
+  public TimerTask schedule(long delay, TimerTask task) {
+    long time = now + Math.max(0, delay);
+    if (time - now < HORIZON) {
+      append(task, time);
     } else {
-      far.add(new Far(e, seq++));
-      farFirst = far.peek().event.time;
+      long s = ++seq;
+      task.held(holder, time, -s);
+      far.add(new Far(task, time, s));
+      farFirst = far.peek().time;
     }
-    return e;
+    return task;
   }
 
-  private void append(Event e) {
-    int i = (int) (e.time & MASK);
-    Event[] a = buckets[i];
+  /** Forgets a cancelled task's place: a bucket's is cleared, a far one is skipped on its turn. */
+  private final TimerTask.Holder holder = task -> {
+    long ticket = task.ticket();
+    if (ticket >= 0) {
+      buckets[(int) (task.time() & MASK)][(int) ticket] = null;
+    }
+  };
+
+  private void append(TimerTask e, long time) {
+    int i = (int) (time & MASK);
+    TimerTask[] a = buckets[i];
     int n = sizes[i];
     if (a == null) {
-      a = new Event[MIN_BUCKET];
+      a = new TimerTask[MIN_BUCKET];
       buckets[i] = a;
     } else if (n == a.length) {
       a = java.util.Arrays.copyOf(a, 2 * n);
       buckets[i] = a;
     }
+    e.held(holder, time, n);
     a[n] = e;
-    e.queue = this;
-    e.index = n;
     sizes[i] = n + 1;
     if (n == 0) {
       occupied[i >>> 6] |= 1L << i;
@@ -145,13 +144,15 @@ public final class Simulator {
     if (farFirst - now >= HORIZON) {
       return; // the common case, in one comparison
     }
-    while (!far.isEmpty() && far.peek().event.time - now < HORIZON) {
-      Event e = far.poll().event;
-      if (!e.cancelled) {
-        append(e);
+    while (!far.isEmpty() && far.peek().time - now < HORIZON) {
+      Far f = far.poll();
+      TimerTask e = f.event;
+      if (e.holder() == holder && e.ticket() == -f.seq) { // not cancelled since
+        e.released();
+        append(e, f.time);
       }
     }
-    farFirst = far.isEmpty() ? Long.MAX_VALUE : far.peek().event.time;
+    farFirst = far.isEmpty() ? Long.MAX_VALUE : far.peek().time;
   }
 
   /** Runs bucket i, the current millisecond's, and empties it. */
@@ -159,13 +160,13 @@ public final class Simulator {
     // Events scheduled for now while the bucket runs join its end and run in this pass (the
     // array may grow meanwhile, so it is read again for each place).
     for (int k = 0; k < sizes[i]; k++) {
-      Event[] a = buckets[i];
-      Event e = a[k];
+      TimerTask[] a = buckets[i];
+      TimerTask e = a[k];
       if (e != null) {
         a[k] = null;
-        e.queue = null;
+        e.released();
         executed++;
-        e.fire();
+        e.run();
       }
     }
     int held = sizes[i];
@@ -174,7 +175,7 @@ public final class Simulator {
     // An array grown in a burst (thousands of joins at once) goes back to about what this lap
     // needed, so 32,768 buckets do not keep their largest size forever.
     if (buckets[i].length > 4 * Math.max(MIN_BUCKET, held)) {
-      buckets[i] = new Event[Math.max(MIN_BUCKET, Integer.highestOneBit(Math.max(1, held)) * 2)];
+      buckets[i] = new TimerTask[Math.max(MIN_BUCKET, Integer.highestOneBit(Math.max(1, held)) * 2)];
     }
   }
 

@@ -1,12 +1,14 @@
 package org.openvoip.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.openvoip.p2pp.env.Env;
+import org.openvoip.p2pp.env.TimerTask;
 
 /** The scheduler runs events in (time, order of scheduling) and never runs a cancelled one. */
 class SimulatorTest {
@@ -74,6 +76,77 @@ class SimulatorTest {
     sim.runUntil(3 * Simulator.HORIZON);
     assertThat(ran).containsExactly("far1", "far2", "near@" + far, "far3");
     assertThat(sim.now()).isEqualTo(3 * Simulator.HORIZON);
+  }
+
+  /** A task that records each run and may schedule itself again from it. */
+  private static final class Recorder extends TimerTask {
+    final Simulator sim;
+    final List<String> ran;
+    final String name;
+    long again = -1;
+
+    Recorder(Simulator sim, List<String> ran, String name) {
+      this.sim = sim;
+      this.ran = ran;
+      this.name = name;
+    }
+
+    @Override
+    public void run() {
+      assertThat(isScheduled()).isFalse();
+      ran.add(name + "@" + sim.now());
+      if (again >= 0) {
+        long d = again;
+        again = -1;
+        sim.schedule(d, this);
+      }
+    }
+  }
+
+  @Test
+  void aTimerTaskWaitsAsItIsAndCanBeScheduledAgainOnlyOnceItRanOrWasCancelled() {
+    Simulator sim = new Simulator();
+    List<String> ran = new ArrayList<>();
+    Recorder t = new Recorder(sim, ran, "t");
+    assertThat(sim.schedule(3, t)).isSameAs(t);
+    assertThat(t.isScheduled()).isTrue();
+    assertThatThrownBy(() -> sim.schedule(5, t)).isInstanceOf(IllegalStateException.class);
+    sim.schedule(1, () -> ran.add("plain@" + sim.now()));
+    t.again = 2; // from its own run
+    sim.runUntil(10);
+    assertThat(ran).containsExactly("plain@1", "t@3", "t@5");
+    assertThat(t.isScheduled()).isFalse();
+
+    // Cancelled in its bucket, then scheduled again for the same millisecond: runs once.
+    sim.schedule(4, t);
+    t.cancel();
+    t.cancel(); // harmless
+    sim.schedule(4, t);
+    sim.runUntil(20);
+    assertThat(ran).containsExactly("plain@1", "t@3", "t@5", "t@14");
+    assertThat(sim.eventsExecuted()).isEqualTo(4);
+  }
+
+  @Test
+  void aFarTimerTaskCancelledAndScheduledAgainRunsOnlyForItsLastScheduling() {
+    Simulator sim = new Simulator();
+    List<String> ran = new ArrayList<>();
+    Recorder t = new Recorder(sim, ran, "t");
+    long far = Simulator.HORIZON + 50;
+    sim.schedule(far, t);
+    t.cancel();
+    sim.schedule(far + 7, t); // far again: the first entry must not run it
+    Recorder u = new Recorder(sim, ran, "u");
+    sim.schedule(far, u);
+    u.cancel();
+    sim.schedule(far - 5, u); // far, earlier than its cancelled entry
+    Recorder v = new Recorder(sim, ran, "v");
+    sim.schedule(far, v);
+    v.cancel();
+    sim.schedule(20, v); // near this time
+    sim.runUntil(3 * Simulator.HORIZON);
+    assertThat(ran).containsExactly("v@20", "u@" + (far - 5), "t@" + (far + 7));
+    assertThat(sim.eventsExecuted()).isEqualTo(3);
   }
 
   @Test

@@ -19,6 +19,20 @@ public interface Env {
   /** Runs {@code task} after {@code delayMillis} on the node's thread, unless cancelled first. */
   Timer schedule(long delayMillis, Runnable task);
 
+  /**
+   * Runs {@code task} after {@code delayMillis} on the node's thread, unless cancelled first, and
+   * returns the task itself as its timer. A runtime with many timers may hold the task as it is
+   * ({@link TimerTask}); this default wraps it.
+   *
+   * @throws IllegalStateException if the task is already scheduled
+   */
+  default Timer schedule(long delayMillis, TimerTask task) {
+    WrappedTimerTask w = new WrappedTimerTask(task);
+    task.held(w, delayMillis, 0);
+    w.timer = schedule(delayMillis, w);
+    return task;
+  }
+
   /** This node's seeded generator: the same seed gives the same run. */
   RandomGenerator random();
 

@@ -12,6 +12,7 @@ import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.env.Endpoint;
 import org.openvoip.p2pp.env.PacketReceiver;
 import org.openvoip.p2pp.env.Env;
+import org.openvoip.p2pp.env.TimerTask;
 import org.openvoip.p2pp.env.Transport;
 import org.openvoip.p2pp.overlay.Overlay;
 import org.openvoip.p2pp.overlay.OverlayContext;
@@ -1174,7 +1175,8 @@ final class Engine {
    * candidate by the overlay's order; a hop that does not answer within its RTT-based timeout
    * is passed over (its answer still counts if it comes later). The first final answer wins.
    */
-  private final class Lookup {
+  /** An iterative lookup; it is also the timer of its overall deadline. */
+  private final class Lookup extends TimerTask {
     final Method method;
     final Bytes key;
     final List<WireObject> objects;
@@ -1200,7 +1202,6 @@ final class Engine {
     int inFlight;
     int refills;
     boolean finished;
-    Env.Timer deadline;
 
     Lookup(Method method, Bytes key, List<WireObject> objects, List<PeerRef> start, long began,
         int parallelism, RouteCallback done) {
@@ -1239,11 +1240,13 @@ final class Engine {
       return otherObjects;
     }
 
-    final class Path {
+    /** One of the lookup's parallel paths; it is also the timer of its hop in flight. */
+    final class Path extends TimerTask {
       final boolean primary;
       final List<PeerRef> options = new ArrayList<>();
       PeerRef waitingOn;
-      Env.Timer hopTimer;
+      /** The hop the timer is for. */
+      PeerRef timedHop;
       int hops;
 
       Path(boolean primary) {
@@ -1302,26 +1305,27 @@ final class Engine {
                 }
               }
             });
-        hopTimer = schedule(rtt.timeout(to.endpoint()), () -> {
-          hopTimer = null;
-          if (waitingOn == to && !finished) {
-            counters.increment("lookup.hop-timeouts");
-            advance();
-          }
-        });
+        cancel(); // a hop's timer is always stopped or run before the next hop; to be sure
+        timedHop = to;
+        env.schedule(rtt.timeout(to.endpoint()), this);
+      }
+
+      /** The hop's time is up. */
+      @Override
+      public void run() {
+        if (!closed && waitingOn == timedHop && !finished) {
+          counters.increment("lookup.hop-timeouts");
+          advance();
+        }
       }
 
       void stopTimer() {
-        if (hopTimer != null) {
-          hopTimer.cancel();
-          hopTimer = null;
-        }
+        cancel();
       }
     }
 
     void start() {
-      deadline = schedule(oc.lookupTimeoutMillis(), () -> finishFailed(ResponseCode.TIMEOUT,
-          "lookup timed out after " + oc.lookupTimeoutMillis() + " ms"));
+      env.schedule(oc.lookupTimeoutMillis(), this);
       int n = Math.max(1, Math.min(parallelism, candidateCount));
       for (int i = 0; i < n; i++) {
         paths.add(new Path(i == 0));
@@ -1329,6 +1333,15 @@ final class Engine {
       for (Path p : paths) {
         p.options.addAll(start);
         p.advance();
+      }
+    }
+
+    /** The lookup's deadline. */
+    @Override
+    public void run() {
+      if (!closed) {
+        finishFailed(ResponseCode.TIMEOUT,
+            "lookup timed out after " + oc.lookupTimeoutMillis() + " ms");
       }
     }
 
@@ -1407,7 +1420,7 @@ final class Engine {
         for (Path p : paths) {
           p.stopTimer();
         }
-        deadline.cancel();
+        cancel();
         lookupsCompleted.increment();
         PeerRef responder = PeerRef.from(response.first(PeerInfo.class));
         done.onResponse(response, new Results.Route(responder == null ? from : responder,
@@ -1498,9 +1511,7 @@ final class Engine {
       for (Path p : paths) {
         p.stopTimer();
       }
-      if (deadline != null) {
-        deadline.cancel();
-      }
+      cancel();
       counters.increment("lookup.failed");
       done.onFailure(code, reason);
     }

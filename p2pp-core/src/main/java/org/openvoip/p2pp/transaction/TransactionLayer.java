@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.env.Endpoint;
 import org.openvoip.p2pp.env.PacketReceiver;
+import org.openvoip.p2pp.env.TimerTask;
 import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
 import org.openvoip.p2pp.wire.Bytes;
@@ -460,7 +461,7 @@ public final class TransactionLayer implements PacketReceiver {
     }
     requests.remove(h.sourceId(), h.transactionId());
     c.stopTimers();
-    if (h.kind() == MessageKind.RESPONSE_ACK && c.responseDeadline == null) {
+    if (h.kind() == MessageKind.RESPONSE_ACK && !c.awaitingResponse) {
       c.sampleRtt();
     }
     c.listener.onResponse(m, from);
@@ -473,7 +474,7 @@ public final class TransactionLayer implements PacketReceiver {
    * after T0, 2 T0, 4 T0 ... until {@link #stop()}; after its give-up time it stops and runs
    * {@link #giveUp()}. Over a reliable transport it is sent once.
    */
-  private abstract class Resend implements Runnable {
+  private abstract class Resend extends TimerTask {
     final byte[] bytes;
     /** What {@link #bytes} encode, for a receiver in this process ({@link Env#send}). */
     final Message message;
@@ -485,8 +486,6 @@ public final class TransactionLayer implements PacketReceiver {
     /** When the next retransmission is due and when to give up, in env time. */
     long nextAt;
     long deadlineAt;
-    /** One timer at a time: the next retransmission or the deadline, whichever comes first. */
-    Env.Timer timer;
 
     Resend(byte[] bytes, Message message, Transport transport, Endpoint to, long giveUpMillis) {
       this.bytes = bytes;
@@ -511,20 +510,19 @@ public final class TransactionLayer implements PacketReceiver {
       }
     }
 
-    private void arm(long now) {
-      timer = env.schedule(Math.min(nextAt, deadlineAt) - now, this);
+    /** One timer at a time, the task itself: the next retransmission or the deadline. */
+    void arm(long now) {
+      env.schedule(Math.min(nextAt, deadlineAt) - now, this);
     }
 
     /** The timer: give up at the deadline, otherwise retransmit and double the interval. */
     @Override
     public void run() {
       if (closed) {
-        timer = null; // a closed node sends nothing more
-        return;
+        return; // a closed node sends nothing more
       }
       long now = env.now();
       if (now >= deadlineAt) {
-        timer = null;
         giveUp();
         return;
       }
@@ -541,22 +539,20 @@ public final class TransactionLayer implements PacketReceiver {
     }
 
     void stop() {
-      if (timer != null) {
-        timer.cancel();
-        timer = null;
-      }
+      cancel();
     }
   }
 
   /**
    * A request we sent (figures 8 and 10): being delivered (it is its own retransmission), then
-   * waiting T3 for its answer.
+   * waiting T3 for its answer (with the same task as its timer).
    */
   private final class ClientTransaction extends Resend implements TxTable.Named {
     final Bytes sourceId;
     final int transactionId;
     final ResponseListener listener;
-    Env.Timer responseDeadline;
+    /** Delivered (acknowledged, or sent over a stream): waiting T3 for the response. */
+    boolean awaitingResponse;
     long sentAt;
 
     ClientTransaction(Message request, byte[] bytes, Endpoint to, long giveUpMillis,
@@ -583,19 +579,28 @@ public final class TransactionLayer implements PacketReceiver {
     }
 
     @Override
+    public void run() {
+      if (awaitingResponse) {
+        fail("no response"); // T3 is over, closed or not
+      } else {
+        super.run();
+      }
+    }
+
+    @Override
     void giveUp() {
       fail("no acknowledgement");
     }
 
     void restart(Transport t) {
       stopTimers();
-      responseDeadline = null;
+      awaitingResponse = false;
       start(t);
     }
 
     /** The next hop's ACK: stop retransmitting, wait T3. Returns false if it was unexpected. */
     boolean acknowledged() {
-      if (transport.reliable() || responseDeadline != null) {
+      if (transport.reliable() || awaitingResponse) {
         return false;
       }
       stop();
@@ -612,14 +617,12 @@ public final class TransactionLayer implements PacketReceiver {
     }
 
     private void waitResponse() {
-      responseDeadline = env.schedule(config.t3Millis(), () -> fail("no response"));
+      awaitingResponse = true;
+      env.schedule(config.t3Millis(), this);
     }
 
     void stopTimers() {
-      stop();
-      if (responseDeadline != null) {
-        responseDeadline.cancel();
-      }
+      cancel();
     }
 
     private void fail(String what) {
@@ -639,7 +642,7 @@ public final class TransactionLayer implements PacketReceiver {
    * A request or indication we received, remembered to suppress its retransmissions; it is also
    * the timer that forgets it at the end of the duplicate window.
    */
-  private final class Served implements Runnable, TxTable.Named {
+  private final class Served extends TimerTask implements TxTable.Named {
     final MessageKind kind;
     final Bytes sourceId;
     final int transactionId;
