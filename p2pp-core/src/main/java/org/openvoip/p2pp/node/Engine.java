@@ -1174,8 +1174,8 @@ final class Engine {
    * each follows the next hops of the last 302 it got, falling back on the best unasked
    * candidate by the overlay's order; a hop that does not answer within its RTT-based timeout
    * is passed over (its answer still counts if it comes later). The first final answer wins.
+   * The lookup is also the timer of its overall deadline, and each path that of its hop.
    */
-  /** An iterative lookup; it is also the timer of its overall deadline. */
   private final class Lookup extends TimerTask {
     final Method method;
     final Bytes key;
