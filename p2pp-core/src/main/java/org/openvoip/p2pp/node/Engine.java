@@ -1298,7 +1298,7 @@ final class Engine {
                 counters.increment("lookup.hop-failed");
                 overlay.peerFailed(to);
                 if (waitingOn == to) {
-                  stopTimer();
+                  Path.this.cancel();
                   advance();
                 } else {
                   checkExhausted();
@@ -1317,10 +1317,6 @@ final class Engine {
           counters.increment("lookup.hop-timeouts");
           advance();
         }
-      }
-
-      void stopTimer() {
-        cancel();
       }
     }
 
@@ -1416,9 +1412,9 @@ final class Engine {
       int code = response.header().responseCode();
       if (!tryElsewhere(code)) {
         finished = true;
-        path.stopTimer();
+        path.cancel();
         for (Path p : paths) {
-          p.stopTimer();
+          p.cancel();
         }
         cancel();
         lookupsCompleted.increment();
@@ -1459,7 +1455,7 @@ final class Engine {
         counters.increment("lookup.hop-refused-" + code);
       }
       if (path.waitingOn == from) {
-        path.stopTimer();
+        path.cancel();
         path.options.clear();
         path.options.addAll(next);
         path.advance();
@@ -1509,7 +1505,7 @@ final class Engine {
       }
       finished = true;
       for (Path p : paths) {
-        p.stopTimer();
+        p.cancel();
       }
       cancel();
       counters.increment("lookup.failed");

@@ -283,7 +283,7 @@ public final class TransactionLayer implements PacketReceiver {
       Endpoint to) {
     Resend old = awaitingAck.remove(key);
     if (old != null) {
-      old.stop();
+      old.cancel();
     }
     Resend r = new Resend(bytes, message, t, to, config.t2Millis()) {
       @Override
@@ -405,7 +405,7 @@ public final class TransactionLayer implements PacketReceiver {
       }
       Resend r = awaitingAck.isEmpty() ? null : awaitingAck.remove(AckKey.of(h, h.kind()));
       if (r != null) {
-        r.stop();
+        r.cancel();
         return;
       }
     }
@@ -460,7 +460,7 @@ public final class TransactionLayer implements PacketReceiver {
       return;
     }
     requests.remove(h.sourceId(), h.transactionId());
-    c.stopTimers();
+    c.cancel();
     if (h.kind() == MessageKind.RESPONSE_ACK && !c.awaitingResponse) {
       c.sampleRtt();
     }
@@ -471,7 +471,7 @@ public final class TransactionLayer implements PacketReceiver {
 
   /**
    * One message on its way to the next hop: sent now and, over an unreliable transport, again
-   * after T0, 2 T0, 4 T0 ... until {@link #stop()}; after its give-up time it stops and runs
+   * after T0, 2 T0, 4 T0 ... until cancelled; after its give-up time it stops and runs
    * {@link #giveUp()}. Over a reliable transport it is sent once.
    */
   private abstract class Resend extends TimerTask {
@@ -537,10 +537,6 @@ public final class TransactionLayer implements PacketReceiver {
       transmissions++;
       env.send(transport, to, bytes, message);
     }
-
-    void stop() {
-      cancel();
-    }
   }
 
   /**
@@ -593,7 +589,7 @@ public final class TransactionLayer implements PacketReceiver {
     }
 
     void restart(Transport t) {
-      stopTimers();
+      cancel();
       awaitingResponse = false;
       start(t);
     }
@@ -603,7 +599,7 @@ public final class TransactionLayer implements PacketReceiver {
       if (transport.reliable() || awaitingResponse) {
         return false;
       }
-      stop();
+      cancel();
       sampleRtt();
       waitResponse();
       return true;
@@ -621,16 +617,12 @@ public final class TransactionLayer implements PacketReceiver {
       env.schedule(config.t3Millis(), this);
     }
 
-    void stopTimers() {
-      cancel();
-    }
-
     private void fail(String what) {
       if (requests.get(sourceId, transactionId) != this) {
         return;
       }
       requests.remove(sourceId, transactionId);
-      stopTimers();
+      cancel();
       counters.increment("transaction.timeouts");
       int n = transmissions;
       listener.onFailure(ResponseCode.TIMEOUT, what + " from " + to + " over " + transport
@@ -668,7 +660,7 @@ public final class TransactionLayer implements PacketReceiver {
 
     void stopAnswering() {
       if (answering != null) {
-        answering.stop();
+        answering.cancel();
         answering = null;
       }
     }
