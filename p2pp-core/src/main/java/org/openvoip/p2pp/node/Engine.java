@@ -189,8 +189,13 @@ final class Engine {
   }
 
   private Message request(Method m, boolean recursive, List<WireObject> objects) {
+    return requestCarrying(m, recursive, withSelf(objects));
+  }
+
+  /** A new request with exactly {@code objects}, which {@link #withSelf} gave. */
+  private Message requestCarrying(Method m, boolean recursive, List<WireObject> objects) {
     return new Message(Header.request(m, true, recursive, oc.ttl(), newTransactionId(), selfId),
-        withSelf(objects));
+        objects);
   }
 
   /** A new list holding this node's Peer-Info, for more objects to follow. */
@@ -1219,23 +1224,33 @@ final class Engine {
 
     /** The first hops in the order they were given (the overlay's best first). */
     final List<PeerRef> start;
-    /** The objects of the requests of the primary path and of the others, built once. */
+    /**
+     * The objects of the requests of a single path, of the primary path and of the others, this
+     * node's Peer-Info first: built once, since every hop of a path sends the same.
+     */
+    List<WireObject> singleObjects;
     List<WireObject> primaryObjects;
     List<WireObject> otherObjects;
 
-    /** A hop's request objects: with one path as given, with several flagged primary or not. */
+    /**
+     * A hop's request objects after this node's Peer-Info: with one path as given, with several
+     * flagged primary or not.
+     */
     List<WireObject> objectsFor(boolean primary) {
       if (paths.size() <= 1) {
-        return objects;
+        if (singleObjects == null) {
+          singleObjects = withSelf(objects);
+        }
+        return singleObjects;
       }
       if (primary) {
         if (primaryObjects == null) {
-          primaryObjects = withPrimaryFlag(objects, true);
+          primaryObjects = withSelf(withPrimaryFlag(objects, true));
         }
         return primaryObjects;
       }
       if (otherObjects == null) {
-        otherObjects = withPrimaryFlag(objects, false);
+        otherObjects = withSelf(withPrimaryFlag(objects, false));
       }
       return otherObjects;
     }
@@ -1281,7 +1296,7 @@ final class Engine {
         hops++;
         waitingOn = to;
         inFlight++;
-        Message req = request(method, false, objectsFor(primary));
+        Message req = requestCarrying(method, false, objectsFor(primary));
         int myHops = hops;
         transactions.sendRequest(req, Transport.UDP, to.endpoint(),
             new TransactionLayer.ResponseListener() {
