@@ -1438,7 +1438,13 @@ final class Engine {
             hopsOnPath, env.now() - began));
         return;
       }
-      List<PeerRef> next = new ArrayList<>();
+      // The path waiting on this hop (the common case) takes its next hops as its options
+      // straight away; a late answer's hops are kept apart for whichever paths ran dry.
+      boolean current = path.waitingOn == from;
+      List<PeerRef> next = current ? path.options : new ArrayList<>();
+      if (current) {
+        next.clear();
+      }
       if (code == ResponseCode.NEXT_HOP) {
         // The Peer-Infos after the responder's own are the next hops.
         List<WireObject> objs = response.objects();
@@ -1469,10 +1475,8 @@ final class Engine {
       } else {
         counters.increment("lookup.hop-refused-" + code);
       }
-      if (path.waitingOn == from) {
+      if (current) {
         path.cancel();
-        path.options.clear();
-        path.options.addAll(next);
         path.advance();
       } else {
         // A late answer: its hops help any path that ran dry.
