@@ -516,8 +516,7 @@ final class Engine {
       forward(in, key, hops, 0);
     } else {
       redirects.increment();
-      List<WireObject> objs = new ArrayList<>(hops.size() + 1);
-      objs.add(selfInfo);
+      List<WireObject> objs = selfFirst();
       for (int i = 0; i < hops.size(); i++) {
         objs.add(hops.get(i).toPeerInfo());
       }
@@ -1320,7 +1319,9 @@ final class Engine {
                 }
               }
             });
-        cancel(); // a hop's timer is always stopped or run before the next hop; to be sure
+        // The previous hop's timer has always run or been stopped by now; cancelling costs
+        // nothing and keeps a broken invariant from failing the node (a task waits once).
+        cancel();
         timedHop = to;
         env.schedule(rtt.timeout(to.endpoint()), this);
       }

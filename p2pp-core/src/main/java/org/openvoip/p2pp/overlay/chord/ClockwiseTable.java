@@ -109,27 +109,24 @@ final class ClockwiseTable {
 
   /** The index of the entry for id, or -1. */
   int indexOf(Bytes id) {
-    int i = ceiling(id);
-    return holds(i, id) ? i : -1;
+    long t = top(id);
+    int i = ceiling(t, id);
+    return holds(i, t, id) ? i : -1;
   }
 
   /**
-   * Whether entry i (as {@link #ceiling} gave it for id) holds id: equal IDs have equal tops, so
-   * the entry's peer is read only when the tops agree.
+   * Whether entry i (as {@link #ceiling} gave it for id, whose {@link #top} is t) holds id:
+   * equal IDs have equal tops, so the entry's peer is read only when the tops agree.
    */
-  boolean holds(int i, Bytes id) {
-    return holds(i, top(id), id);
-  }
-
-  /** As {@link #holds(int, Bytes)}, given id's {@link #top}. */
   boolean holds(int i, long t, Bytes id) {
     return i < size && tops[i] == t && peers[i].id().equals(id);
   }
 
   /** The index of the first entry beyond id's distance; size() if there is none. */
   int higher(Bytes id) {
-    int i = ceiling(id);
-    return holds(i, id) ? i + 1 : i;
+    long t = top(id);
+    int i = ceiling(t, id);
+    return holds(i, t, id) ? i + 1 : i;
   }
 
   /**
