@@ -495,6 +495,13 @@ final class Engine {
       }
     }
     List<PeerRef> hops = overlay.nextHops(key, NEXT_HOPS_IN_REDIRECT);
+    PeerRef oldSelf = originatorsOldSelf(m, hops);
+    if (oldSelf != null) {
+      counters.increment("routing.restarted-originator-forgotten");
+      overlay.peerLeft(oldSelf);
+      routeOrAnswer(in, key, mayProbe); // as if that entry had never been
+      return;
+    }
     if (hops.isEmpty()) {
       Answer a = answerRouted(m, key); // nobody known nearer: the best answer is ours
       transactions.respond(in, a.code(), a.objects());
@@ -522,6 +529,28 @@ final class Engine {
       }
       transactions.respond(in, ResponseCode.NEXT_HOP, objs);
     }
+  }
+
+  /**
+   * The next hop that has the originator's ID at another address than the originator's
+   * Peer-Info gives, or null. A node ID belongs to one node at one address, so such an entry is
+   * what is left of the originator before it restarted elsewhere (it crashed, or older messages
+   * of its overtook its Leave): routing to it would send the request back to its own
+   * originator's old self. A node coming back with its kept ID (the CLI's {@code --data-dir})
+   * joins through peers that may still hold its old address.
+   */
+  private static PeerRef originatorsOldSelf(Message m, List<PeerRef> hops) {
+    Bytes source = m.header().sourceId();
+    for (int i = 0; i < hops.size(); i++) {
+      PeerRef hop = hops.get(i);
+      if (hop.id().equals(source)) {
+        PeerRef origin = PeerRef.from(m.first(PeerInfo.class));
+        boolean elsewhere = origin != null && origin.id().equals(source)
+            && !origin.endpoint().equals(hop.endpoint());
+        return elsewhere ? hop : null;
+      }
+    }
+    return null;
   }
 
   /**
