@@ -2,8 +2,14 @@ package org.openvoip.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.openvoip.p2pp.node.Node;
 import org.openvoip.p2pp.node.OverlayConfig;
+import org.openvoip.p2pp.node.Results;
+import org.openvoip.p2pp.overlay.PeerRef;
+import org.openvoip.p2pp.wire.Bytes;
 
 class SimOverlayTest {
 
@@ -44,6 +50,38 @@ class SimOverlayTest {
     o.run(120_000);
     assertThat(o.joinFailures()).isEqualTo(failures);
     assertThat(o.liveIds()).containsExactly(o.id(0));
+  }
+
+  @Test
+  void aPeerThatAnswersThatItHasLeftIsNotLearnedBack() {
+    // A asks its successor X something at the moment X leaves: X's Leave reaches A first, then
+    // X's answer, a 503 (not in the overlay) that carries X's Peer-Info. That answer must not put
+    // X back into A's tables, where it would stay until A's next stabilization finds it gone
+    // (and a node coming back with X's ID would be routed to X's old self meanwhile).
+    SimOverlay o = new SimOverlay(OverlayConfig.DEFAULTS, 9, 0);
+    for (int i = 0; i < 4; i++) {
+      o.addNode();
+      o.run(1000);
+    }
+    o.run(60_000);
+    int a = 1;
+    Bytes next = o.liveIds().higher(o.id(a));
+    int x = o.owner(next == null ? o.liveIds().first() : next);
+    assertThat(ids(o.node(a).snapshotNow().neighborTable())).contains(o.id(x));
+
+    o.leave(x);
+    CompletableFuture<Results.PeerLookup> f = o.node(a).lookupPeer(o.id(x), 1);
+    o.run(5_000);
+    Node.Snapshot s = o.node(a).snapshotNow();
+    assertThat(s.counters()).containsEntry("overlay.leaves-received", 1L)
+        .containsEntry("lookup.hop-refused-503", 1L);
+    assertThat(ids(s.neighborTable())).doesNotContain(o.id(x));
+    assertThat(ids(s.routingTable())).doesNotContain(o.id(x));
+    assertThat(f.join().peers()).extracting(PeerRef::id).doesNotContain(o.id(x));
+  }
+
+  private static List<Bytes> ids(List<PeerRef> peers) {
+    return peers.stream().map(PeerRef::id).toList();
   }
 
   @Test

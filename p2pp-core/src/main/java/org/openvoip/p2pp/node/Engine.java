@@ -213,12 +213,25 @@ final class Engine {
     return Message.objects(selfInfo, objects);
   }
 
+  /**
+   * A message from a peer makes it known as live; but a 503 answer says the peer is not in the
+   * overlay (it has left, or has not joined yet), so it is forgotten instead. A peer that
+   * has left answers 503 to requests that crossed its Leave, and learning it from that answer
+   * would put it back into the tables its Leave just took it out of.
+   */
   private void sawPeer(Message m) {
-    if (!m.header().peer()) {
+    Header h = m.header();
+    if (!h.peer()) {
       return;
     }
     PeerRef p = PeerRef.from(m.first(PeerInfo.class));
-    if (p != null && !p.id().equals(selfId) && p.id().length() == oc.idLength()) {
+    if (p == null || p.id().equals(selfId) || p.id().length() != oc.idLength()) {
+      return;
+    }
+    if (h.kind().isResponse() && h.responseCode() == ResponseCode.OVERLOADED) {
+      counters.increment("overlay.peer-not-in-overlay");
+      overlay.peerLeft(p);
+    } else {
       overlay.peerSeen(p);
     }
   }
