@@ -512,8 +512,10 @@ final class Engine {
     if (oldSelf != null) {
       counters.increment("routing.restarted-originator-forgotten");
       overlay.peerLeft(oldSelf);
-      routeOrAnswer(in, key, mayProbe); // as if that entry had never been
-      return;
+      if (!overlay.nextHops(key, NEXT_HOPS_IN_REDIRECT).contains(oldSelf)) {
+        routeOrAnswer(in, key, mayProbe); // as if that entry had never been
+        return;
+      }
     }
     if (hops.isEmpty()) {
       Answer a = answerRouted(m, key); // nobody known nearer: the best answer is ours
@@ -547,10 +549,10 @@ final class Engine {
   /**
    * The next hop that has the originator's ID at another address than the originator's
    * Peer-Info gives, or null. A node ID belongs to one node at one address, so such an entry is
-   * what is left of the originator before it restarted elsewhere (it crashed, or older messages
-   * of its overtook its Leave): routing to it would send the request back to its own
-   * originator's old self. A node coming back with its kept ID (the CLI's {@code --data-dir})
-   * joins through peers that may still hold its old address.
+   * what is left of the originator before it restarted elsewhere (it crashed, or its Leave did
+   * not reach this peer): routing to it would send the request back to its originator's old
+   * self. A node coming back with its kept ID (the CLI's {@code --data-dir}) joins through peers
+   * that may still hold its old address.
    */
   private static PeerRef originatorsOldSelf(Message m, List<PeerRef> hops) {
     Bytes source = m.header().sourceId();
