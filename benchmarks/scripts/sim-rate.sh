@@ -7,24 +7,32 @@
 # checks that each jar's fingerprints agree with the first jar's (a speed change must not change
 # the run).
 #
-#   benchmarks/scripts/sim-rate.sh NODES SHORT LONG ROUNDS JAR [JAR ...]
+#   benchmarks/scripts/sim-rate.sh NODES SHORT LONG ROUNDS RUN [RUN ...]
 #   e.g. benchmarks/scripts/sim-rate.sh 2000 10m 30m 3 /tmp/before.jar /tmp/after.jar
+#
+# A RUN is a jar, run by the java on the PATH, or 'JAVA [OPTIONS]::JAR' to choose the JVM and
+# add options, e.g. '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java -XX:+UseCompactObjectHeaders::/tmp/ov.jar'.
 #
 # Needs python3. Copy the jars out of target/ first: a rebuild under a running JVM breaks it.
 set -euo pipefail
 if (($# < 5)); then
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 fi
 nodes=$1; short=$2; long=$3; rounds=$4; shift 4
 jars=("$@")
 for j in "${jars[@]}"; do
-  [[ -f "$j" ]] || { echo "sim-rate: no such jar: $j" >&2; exit 2; }
+  [[ -f "${j##*::}" ]] || { echo "sim-rate: no such jar: ${j##*::}" >&2; exit 2; }
 done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "sim-rate: ROUNDS must be a positive number" >&2; exit 2; }
 
-run() { # jar duration -> "events wallMillis fingerprint"
-  java -Xmx16g -XX:+UseParallelGC -XX:MaxNewSize=512m -jar "$1" sim --overlay chord \
+run() { # run duration -> "events wallMillis fingerprint"
+  local jvm=(java) jar=$1
+  if [[ "$1" == *::* ]]; then
+    read -r -a jvm <<< "${1%%::*}"
+    jar=${1##*::}
+  fi
+  "${jvm[@]}" -Xmx16g -XX:+UseParallelGC -XX:MaxNewSize=512m -jar "$jar" sim --overlay chord \
       --nodes "$nodes" --seed 1 --duration "$2" --json 2>/dev/null | tail -n 1 \
     | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["eventsExecuted"], d["wallMillis"], d["fingerprint"])'
 }
@@ -32,11 +40,12 @@ run() { # jar duration -> "events wallMillis fingerprint"
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 for ((r = 1; r <= rounds; r++)); do
-  for j in "${jars[@]}"; do
+  for i in "${!jars[@]}"; do
+    j=${jars[$i]}
     echo "round $r/$rounds: $j ($nodes nodes, $short and $long)" >&2
     read -r es ws fs < <(run "$j" "$short")
     read -r el wl fl < <(run "$j" "$long")
-    echo "$j $r $es $ws $fs $el $wl $fl" >> "$results"
+    echo "$i $r $es $ws $fs $el $wl $fl" >> "$results"
   done
 done
 
@@ -47,13 +56,13 @@ rows = [line.split() for line in open(path)]
 first = {}
 bad = False
 for jar, r, es, ws, fs, el, wl, fl in rows:
-    if jar == jars[0]:
+    if jar == "0":
         first.setdefault("short", fs)
         first.setdefault("long", fl)
-for jar in jars:
+for index, jar in enumerate(jars):
     rates = []
     for j, r, es, ws, fs, el, wl, fl in rows:
-        if j != jar:
+        if j != str(index):
             continue
         if (fs, fl) != (first["short"], first["long"]):
             print(f"{jar}: fingerprints {fs} {fl} differ from {jars[0]}'s "
