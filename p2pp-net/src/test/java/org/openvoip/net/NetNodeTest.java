@@ -66,7 +66,10 @@ class NetNodeTest {
   }
 
   private NetNode start(Bytes id, Endpoint bootstrap, boolean server) throws Exception {
-    NodeConfig c = new NodeConfig(id, Endpoint.of("127.0.0.1", 0), OVERLAY, bootstrap, server);
+    return start(new NodeConfig(id, Endpoint.of("127.0.0.1", 0), OVERLAY, bootstrap, server));
+  }
+
+  private NetNode start(NodeConfig c) throws Exception {
     NetNode n = NetNode.start(group, c, callbacks, random.split());
     nodes.add(n);
     return n;
@@ -216,12 +219,6 @@ class NetNodeTest {
     boot.node().publish(key(51), TYPE, 0, value(51), 60).get(15, TimeUnit.SECONDS);
     assertThat(back.node().lookup(key(51), TYPE, 0).get(15, TimeUnit.SECONDS).objects())
         .extracting(ResourceObject::value).containsExactly(value(51));
-  }
-
-  private NetNode start(NodeConfig c) throws Exception {
-    NetNode n = NetNode.start(group, c, callbacks, random.split());
-    nodes.add(n);
-    return n;
   }
 
   @Test
