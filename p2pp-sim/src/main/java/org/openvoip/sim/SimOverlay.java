@@ -81,6 +81,17 @@ public final class SimOverlay {
     return i;
   }
 
+  /**
+   * Adds {@code count} nodes one after another, running the simulation {@code gapMillis} after
+   * each one's join starts (so the first may be the overlay's first node).
+   */
+  public void addNodes(int count, long gapMillis) {
+    for (int k = 0; k < count; k++) {
+      addNode();
+      run(gapMillis);
+    }
+  }
+
   private Bytes randomId(int i) {
     byte[] b = new byte[config.idLength()];
     new java.util.SplittableRandom(seed ^ (0x5DEECE66DL * (i + 1))).nextBytes(b);

@@ -47,10 +47,7 @@ class EngineOnTheWireTest {
   @BeforeAll
   void overlay() {
     o = new SimOverlay(OverlayConfig.DEFAULTS, 5, 0);
-    for (int i = 0; i < 24; i++) {
-      o.addNode();
-      o.run(1000);
-    }
+    o.addNodes(24, 1000);
     o.run(120_000);
     int me = o.network().addNode((b, t, f) -> {});
     Bytes id = Bytes.fromHex("00112233445566778899aabbccddeeff00112233");
@@ -169,10 +166,7 @@ class EngineOnTheWireTest {
   @Test
   void aCrashedNodeCountsAndDropsWhatStillReachesIt() {
     SimOverlay small = new SimOverlay(OverlayConfig.DEFAULTS, 9, 0);
-    for (int i = 0; i < 3; i++) {
-      small.addNode();
-      small.run(1000);
-    }
+    small.addNodes(3, 1000);
     small.run(30_000);
     Node victim = small.node(2);
     byte[] query = WireEncoder.encode(new Message(

@@ -45,10 +45,7 @@ abstract class OverlayContract {
     SimOverlay o = new SimOverlay(c, seed, 0);
     o.addNode();
     o.run(100);
-    for (int i = 1; i < n; i++) {
-      o.addNode();
-      o.run(1000);
-    }
+    o.addNodes(n - 1, 1000);
     o.run(3 * c.neighborMaintenanceMillis() + 2 * c.routingMaintenanceMillis());
     assertThat(o.liveIds()).as("seed %d: every node joined", seed).hasSize(n);
     return o;
@@ -219,10 +216,7 @@ abstract class OverlayContract {
 
   private long fingerprintOfAShortRun(long seed) {
     SimOverlay o = new SimOverlay(config(), seed, 0.01);
-    for (int i = 0; i < 16; i++) {
-      o.addNode();
-      o.run(500);
-    }
+    o.addNodes(16, 500);
     o.run(60_000);
     SplittableRandom r = new SplittableRandom(seed);
     for (int k = 0; k < 20; k++) {

@@ -59,10 +59,7 @@ class SimOverlayTest {
     // X back into A's tables, where it would stay until A's next stabilization finds it gone
     // (and a node coming back with X's ID would be routed to X's old self meanwhile).
     SimOverlay o = new SimOverlay(OverlayConfig.DEFAULTS, 9, 0);
-    for (int i = 0; i < 4; i++) {
-      o.addNode();
-      o.run(1000);
-    }
+    o.addNodes(4, 1000);
     o.run(60_000);
     int a = 1;
     Bytes next = o.liveIds().higher(o.id(a));

@@ -10,10 +10,7 @@ class ChurnDriverTest {
 
   private static SimOverlay overlay(int nodes, long seed) {
     SimOverlay o = new SimOverlay(OverlayConfig.DEFAULTS, seed, 0);
-    for (int i = 0; i < nodes; i++) {
-      o.addNode();
-      o.run(200);
-    }
+    o.addNodes(nodes, 200);
     o.run(30_000);
     return o;
   }
