@@ -78,6 +78,29 @@ class SimulatorTest {
     assertThat(sim.now()).isEqualTo(3 * Simulator.HORIZON);
   }
 
+  @Test
+  void aBlockKeepsTheOrderOfSchedulingAcrossItsTwoLevels() {
+    // 100 ms lies in the second block: scheduled from the first block, A and C wait in the
+    // block's bucket; B is scheduled from inside the block, straight into its millisecond.
+    Simulator sim = new Simulator();
+    List<String> ran = new ArrayList<>();
+    sim.schedule(100, () -> ran.add("A@" + sim.now()));
+    Env.Timer gone = sim.schedule(100, () -> ran.add("cancelled"));
+    sim.schedule(Simulator.BLOCK - 1,
+        () -> sim.schedule(100 - sim.now(), () -> ran.add("C@" + sim.now())));
+    sim.schedule(Simulator.BLOCK, () -> {
+      gone.cancel();
+      sim.schedule(100 - sim.now(), () -> ran.add("B@" + sim.now()));
+      sim.schedule(1, () -> ran.add("next@" + sim.now())); // the block's next millisecond
+    });
+    // The last millisecond of a block scheduling into the first of the next one.
+    sim.schedule(2 * Simulator.BLOCK - 1, () -> sim.schedule(1, () -> ran.add("D@" + sim.now())));
+    sim.runUntil(10 * Simulator.BLOCK);
+    assertThat(ran).containsExactly("next@" + (Simulator.BLOCK + 1), "A@100", "C@100", "B@100",
+        "D@" + 2 * Simulator.BLOCK);
+    assertThat(sim.now()).isEqualTo(10 * Simulator.BLOCK);
+  }
+
   /** A task that records each run and may schedule itself again from it. */
   private static final class Recorder extends TimerTask {
     final Simulator sim;
