@@ -151,17 +151,23 @@ public final class Simulator {
     }
   };
 
-  private void appendMs(TimerTask e, long time) {
-    int i = (int) (time & (BLOCK - 1));
-    TimerTask[] a = ms[i];
-    int n = msSizes[i];
+  /** Bucket i of {@code buckets}, with room for a place at {@code n} (its count). */
+  private static TimerTask[] withRoom(TimerTask[][] buckets, int i, int n) {
+    TimerTask[] a = buckets[i];
     if (a == null) {
       a = new TimerTask[MIN_BUCKET];
-      ms[i] = a;
+      buckets[i] = a;
     } else if (n == a.length) {
       a = java.util.Arrays.copyOf(a, 2 * n);
-      ms[i] = a;
+      buckets[i] = a;
     }
+    return a;
+  }
+
+  private void appendMs(TimerTask e, long time) {
+    int i = (int) (time & (BLOCK - 1));
+    int n = msSizes[i];
+    TimerTask[] a = withRoom(ms, i, n);
     e.held(holder, time, n);
     a[n] = e;
     msSizes[i] = n + 1;
@@ -170,15 +176,8 @@ public final class Simulator {
 
   private void appendBlock(TimerTask e, long time, long b) {
     int j = (int) (b & (BLOCKS - 1));
-    TimerTask[] a = blocks[j];
     int n = blockSizes[j];
-    if (a == null) {
-      a = new TimerTask[MIN_BUCKET];
-      blocks[j] = a;
-    } else if (n == a.length) {
-      a = java.util.Arrays.copyOf(a, 2 * n);
-      blocks[j] = a;
-    }
+    TimerTask[] a = withRoom(blocks, j, n);
     e.held(holder, time, IN_BLOCK + n);
     a[n] = e;
     blockSizes[j] = n + 1;
