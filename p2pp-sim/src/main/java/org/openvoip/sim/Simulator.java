@@ -122,12 +122,13 @@ public final class Simulator {
    */
   public TimerTask schedule(long delay, TimerTask task) {
     long time = now + Math.max(0, delay);
-    place(task, time, time >>> BLOCK_BITS);
+    place(task, time);
     return task;
   }
 
-  /** Puts an event of block {@code b} (not before the current one) where it waits. */
-  private void place(TimerTask e, long time, long b) {
+  /** Puts an event (not before the current block) where it waits for its time. */
+  private void place(TimerTask e, long time) {
+    long b = time >>> BLOCK_BITS;
     long ahead = b - block;
     if (ahead == 0) {
       appendMs(e, time);
@@ -199,7 +200,7 @@ public final class Simulator {
         TimerTask e = f.event;
         if (e.holder() == holder && e.ticket() == -f.seq) { // not cancelled since
           e.released();
-          place(e, f.time, f.time >>> BLOCK_BITS);
+          place(e, f.time);
         }
       }
       farFirst = far.isEmpty() ? Long.MAX_VALUE : far.peek().time;

@@ -86,6 +86,8 @@ class SimulatorTest {
     List<String> ran = new ArrayList<>();
     sim.schedule(100, () -> ran.add("A@" + sim.now()));
     Env.Timer gone = sim.schedule(100, () -> ran.add("cancelled"));
+    Env.Timer goneEarly = sim.schedule(100, () -> ran.add("cancelled in the block's bucket"));
+    sim.schedule(10, goneEarly::cancel);
     sim.schedule(Simulator.BLOCK - 1,
         () -> sim.schedule(100 - sim.now(), () -> ran.add("C@" + sim.now())));
     sim.schedule(Simulator.BLOCK, () -> {
