@@ -162,10 +162,15 @@ abstract class OverlayContract {
       CompletableFuture<Results.PeerLookup> q = o.node(o.owner(key)).lookupPeer(key, c.replicas());
       o.run(2000);
       List<PeerRef> holders = q.join().peers();
-      for (int h = 0; h < c.replicas() - 1 && h < holders.size(); h++) {
+      // Node 0 is the bootstrap server: restarted without state it would start an overlay of
+      // its own, which is not what this test is about (the failure test spares it too).
+      for (int h = 0, n = 0; n < c.replicas() - 1 && h < holders.size(); h++) {
         int victim = indexOf(o, holders.get(h).id());
-        o.crash(victim);
-        crashed.add(victim);
+        if (victim != 0) {
+          o.crash(victim);
+          crashed.add(victim);
+          n++;
+        }
       }
       o.run(3 * c.neighborMaintenanceMillis() + c.keepAliveMillis() + c.replicationMillis()
           + 2 * c.transactions().t2Millis());

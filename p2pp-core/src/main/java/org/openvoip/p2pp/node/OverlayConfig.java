@@ -18,6 +18,7 @@ import org.openvoip.p2pp.wire.WireObject.P2pOptions;
  * @param successors neighbour-table size (Chord: successor-list length)
  * @param replicas copies of each object, the responsible peer's included (r)
  * @param parallelism alpha: lookup paths followed in parallel (1 = sequential)
+ * @param bucketSize k: peers per bucket (Kademlia's k-buckets, the replacement cache alike)
  * @param recursive default routing mode of this node's requests (R flag)
  * @param ttl initial TTL of routed requests; a peer that gets one with TTL 0 answers 410
  * @param lookupTimeoutMillis how long a lookup may take in all before it fails with 418
@@ -37,6 +38,7 @@ public record OverlayConfig(
     int successors,
     int replicas,
     int parallelism,
+    int bucketSize,
     boolean recursive,
     int ttl,
     long lookupTimeoutMillis,
@@ -45,7 +47,7 @@ public record OverlayConfig(
     long maxLifetimeSeconds) {
 
   public static final OverlayConfig DEFAULTS = new OverlayConfig("chord", 20,
-      TransactionConfig.DEFAULTS, 10_000, 30_000, 30_000, 30_000, 4, 3, 3, false, 32, 10_000,
+      TransactionConfig.DEFAULTS, 10_000, 30_000, 30_000, 30_000, 4, 3, 3, 20, false, 32, 10_000,
       1_000, 300, 86_400);
 
   public OverlayConfig {
@@ -65,6 +67,9 @@ public record OverlayConfig(
     }
     if (parallelism < 1 || parallelism > 16) {
       throw new IllegalArgumentException("parallelism (alpha) must be 1..16");
+    }
+    if (bucketSize < 1 || bucketSize > 255) {
+      throw new IllegalArgumentException("bucket size (k) must be 1..255, not " + bucketSize);
     }
     if (ttl < 1 || ttl > 255) {
       throw new IllegalArgumentException("TTL must be 1..255");
@@ -103,6 +108,7 @@ public record OverlayConfig(
     private int successors;
     private int replicas;
     private int parallelism;
+    private int bucketSize;
     private boolean recursive;
     private int ttl;
     private long lookupTimeoutMillis;
@@ -121,6 +127,7 @@ public record OverlayConfig(
       successors = c.successors;
       replicas = c.replicas;
       parallelism = c.parallelism;
+      bucketSize = c.bucketSize;
       recursive = c.recursive;
       ttl = c.ttl;
       lookupTimeoutMillis = c.lookupTimeoutMillis;
@@ -179,6 +186,11 @@ public record OverlayConfig(
       return this;
     }
 
+    public Builder bucketSize(int v) {
+      bucketSize = v;
+      return this;
+    }
+
     public Builder recursive(boolean v) {
       recursive = v;
       return this;
@@ -212,7 +224,7 @@ public record OverlayConfig(
     public OverlayConfig build() {
       return new OverlayConfig(algorithm, idLength, transactions, keepAliveMillis,
           routingMaintenanceMillis, neighborMaintenanceMillis, replicationMillis, successors,
-          replicas, parallelism, recursive, ttl, lookupTimeoutMillis, hopTimeoutMillis,
+          replicas, parallelism, bucketSize, recursive, ttl, lookupTimeoutMillis, hopTimeoutMillis,
           minHopTimeoutMillis, maxLifetimeSeconds);
     }
   }

@@ -1,0 +1,27 @@
+package org.openvoip.p2pp.overlay.kademlia;
+
+import java.util.NavigableSet;
+import org.openvoip.p2pp.overlay.Overlay;
+import org.openvoip.p2pp.overlay.OverlayContext;
+import org.openvoip.p2pp.overlay.OverlayProvider;
+import org.openvoip.p2pp.overlay.Xor;
+import org.openvoip.p2pp.wire.Bytes;
+
+/** Registers Kademlia under the name "kademlia". */
+public final class KademliaProvider implements OverlayProvider {
+  @Override
+  public String name() {
+    return "kademlia";
+  }
+
+  @Override
+  public Overlay create(OverlayContext context) {
+    return new Kademlia(context);
+  }
+
+  /** The live ID nearest the key by the XOR metric. */
+  @Override
+  public Bytes owner(Bytes key, NavigableSet<Bytes> liveIds) {
+    return Xor.nearest(key, liveIds);
+  }
+}
