@@ -3,12 +3,14 @@ package org.openvoip.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.openvoip.p2pp.node.OverlayConfig;
 import org.openvoip.p2pp.overlay.Overlays;
 import org.openvoip.sim.Experiment;
 import org.openvoip.sim.SimReport;
+import org.openvoip.sim.churn.ChurnTrace;
 import org.openvoip.sim.churn.Distribution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,12 +49,22 @@ final class SimCommand implements Callable<Integer> {
   Long sessionMedianMillis;
 
   @Option(names = "--churn-model", defaultValue = "exponential", description = "Session and "
-      + "down-time distribution: exponential or pareto (default: ${DEFAULT-VALUE}).")
+      + "down-time distribution: exponential, pareto or weibull (default: ${DEFAULT-VALUE}).")
   String churnModel;
 
   @Option(names = "--pareto-shape", defaultValue = "1.5", description = "Shape of the Pareto "
       + "distribution; its scale gives the median (default: ${DEFAULT-VALUE}).")
   double paretoShape;
+
+  @Option(names = "--weibull-shape", defaultValue = "0.5", description = "Shape of the Weibull "
+      + "distribution (below 1: the longer up, the likelier to stay); its scale gives the median "
+      + "(default: ${DEFAULT-VALUE}).")
+  double weibullShape;
+
+  @Option(names = "--churn-trace", paramLabel = "CSV", description = "Replay sessions from a "
+      + "trace instead of drawing them: lines node,join,leave in seconds from the start of the "
+      + "measured phase; a node keeps its identity across its sessions.")
+  java.nio.file.Path churnTrace;
 
   @Option(names = "--downtime-median", converter = Durations.Converter.class,
       paramLabel = "DURATION", description = "Median down-time (default: the session median).")
@@ -162,9 +174,13 @@ final class SimCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--pareto-shape must be positive, not "
           + paretoShape);
     }
-    if (!churnModel.equals("exponential") && !churnModel.equals("pareto")) {
-      throw new ParameterException(spec.commandLine(), "--churn-model must be exponential or"
-          + " pareto, not '" + churnModel + "'");
+    if (!(weibullShape > 0) || Double.isInfinite(weibullShape)) {
+      throw new ParameterException(spec.commandLine(), "--weibull-shape must be positive, not "
+          + weibullShape);
+    }
+    if (!List.of("exponential", "pareto", "weibull").contains(churnModel)) {
+      throw new ParameterException(spec.commandLine(), "--churn-model must be exponential,"
+          + " pareto or weibull, not '" + churnModel + "'");
     }
     OverlayConfig oc = OverlayConfig.DEFAULTS.toBuilder().algorithm(overlay).build();
     Experiment.Config c = Experiment.Config.of(oc, nodes, seed, durationMillis)
@@ -172,21 +188,44 @@ final class SimCommand implements Callable<Integer> {
         .withLossRate(loss)
         .withWarmUp(joinMillis == null ? 0 : joinMillis,
             stabilizationMillis == null ? 0 : stabilizationMillis);
-    if (sessionMedianMillis != null) {
+    if (churnTrace != null) {
+      if (sessionMedianMillis != null || downtimeMedianMillis != null) {
+        throw new ParameterException(spec.commandLine(),
+            "--churn-trace replaces --session-median and --downtime-median; give one or the other");
+      }
+      ChurnTrace trace;
+      try {
+        trace = ChurnTrace.read(churnTrace);
+      } catch (java.io.IOException e) {
+        throw new ParameterException(spec.commandLine(), "cannot read --churn-trace " + churnTrace
+            + ": " + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "bad --churn-trace: " + e.getMessage());
+      }
+      if (trace.nodes() > nodes - 1) {
+        throw new ParameterException(spec.commandLine(), "the trace has " + trace.nodes()
+            + " nodes; --nodes must be at least " + (trace.nodes() + 1)
+            + " (node 0, the bootstrap server, never churns)");
+      }
+      c = c.withTrace(trace, leaveFraction);
+    } else if (sessionMedianMillis != null) {
       Distribution sessions = distribution(sessionMedianMillis);
       Distribution down = downtimeMedianMillis == null ? null
           : distribution(downtimeMedianMillis);
       c = c.withChurn(sessions, down, leaveFraction);
     } else if (downtimeMedianMillis != null || leaveFraction != 0) {
       throw new ParameterException(spec.commandLine(),
-          "--downtime-median and --leave-fraction need --session-median (churn)");
+          "--downtime-median and --leave-fraction need --session-median or --churn-trace (churn)");
     }
     return c;
   }
 
   private Distribution distribution(long medianMillis) {
-    return churnModel.equals("pareto") ? Distribution.paretoMedian(paretoShape, medianMillis)
-        : Distribution.exponentialMedian(medianMillis);
+    return switch (churnModel) {
+      case "pareto" -> Distribution.paretoMedian(paretoShape, medianMillis);
+      case "weibull" -> Distribution.weibullMedian(weibullShape, medianMillis);
+      default -> Distribution.exponentialMedian(medianMillis);
+    };
   }
 
   /**

@@ -52,6 +52,30 @@ class SimCommandTest {
   }
 
   @Test
+  void aTraceDrivesChurnAndABadOneIsAUsageError(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path trace = dir.resolve("sessions.csv");
+    java.nio.file.Files.writeString(trace, "node,join,leave\na,0,10\na,20,\nb,5,25\n");
+    OpenVoipCliTest.Result r = OpenVoipCliTest.run("sim", "--nodes", "12", "--duration", "30s",
+        "--overlay", "kademlia", "--churn-trace", trace.toString(), "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    String[] lines = r.out().strip().split("\n");
+    JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
+    assertThat(j.get("churn").asText()).startsWith("trace sessions.csv (2 nodes, 3 sessions)");
+    assertThat(j.get("crashes").asLong()).isEqualTo(3); // b at 0, a at 10, b at 25
+    assertThat(j.get("restarts").asLong()).isEqualTo(2); // b at 5, a at 20
+    java.nio.file.Files.writeString(trace, "a,0,10\nb,oops,3\n");
+    r = OpenVoipCliTest.run("sim", "--duration", "1m", "--churn-trace", trace.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("bad --churn-trace: sessions.csv line 2: join time is not a"
+        + " number of seconds: 'oops'");
+    r = OpenVoipCliTest.run("sim", "--duration", "1m", "--churn-model", "lognormal",
+        "--session-median", "1m");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--churn-model must be exponential, pareto or weibull");
+  }
+
+  @Test
   void badValuesAreUsageErrorsThatSayWhatIsWrong() {
     OpenVoipCliTest.Result r = OpenVoipCliTest.run("sim", "--duration", "ten minutes");
     assertThat(r.exit()).isEqualTo(2);

@@ -2,7 +2,10 @@ package org.openvoip.sim;
 
 import java.util.SplittableRandom;
 import org.openvoip.p2pp.node.OverlayConfig;
+import org.openvoip.sim.churn.Churn;
 import org.openvoip.sim.churn.ChurnDriver;
+import org.openvoip.sim.churn.ChurnTrace;
+import org.openvoip.sim.churn.TraceChurn;
 import org.openvoip.sim.churn.Distribution;
 
 /**
@@ -40,6 +43,7 @@ public final class Experiment {
    * @param sessions session-time distribution, or null for no churn
    * @param downtimes down-time distribution, or null for the same as sessions
    * @param leaveFraction fraction of session ends that are graceful leaves (the rest crash)
+   * @param trace sessions replayed from a trace instead of drawn (then sessions is null), or null
    * @param objectFraction fraction of lookups that are LookupObject (the rest LookupPeer)
    * @param joinMillis join period; 0 for the default, max(10 s, 50 ms per node)
    * @param stabilizationMillis stabilization period; 0 for the default, 3 * max(NMT, RMT)
@@ -52,6 +56,7 @@ public final class Experiment {
       Distribution sessions,
       Distribution downtimes,
       double leaveFraction,
+      ChurnTrace trace,
       double lookupsPerSecond,
       double objectFraction,
       int objects,
@@ -76,34 +81,42 @@ public final class Experiment {
 
     /** No churn, 10 lookups per second, half of them for 100 published objects. */
     public static Config of(OverlayConfig overlay, int nodes, long seed, long durationMillis) {
-      return new Config(overlay, nodes, seed, durationMillis, null, null, 0, 10, 0.5, 100, 0,
-          0, 0);
+      return new Config(overlay, nodes, seed, durationMillis, null, null, 0, null, 10, 0.5, 100,
+          0, 0, 0);
     }
 
     public Config withChurn(Distribution sessions, Distribution downtimes, double leaveFraction) {
       return new Config(overlay, nodes, seed, durationMillis, sessions, downtimes, leaveFraction,
+          null, lookupsPerSecond, objectFraction, objects, lossRate, joinMillis, stabilizationMillis);
+    }
+
+    /** Sessions replayed from a trace rather than drawn from distributions. */
+    public Config withTrace(ChurnTrace t, double leaveFraction) {
+      return new Config(overlay, nodes, seed, durationMillis, null, null, leaveFraction, t,
           lookupsPerSecond, objectFraction, objects, lossRate, joinMillis, stabilizationMillis);
     }
 
     public Config withLookupsPerSecond(double l) {
       return new Config(overlay, nodes, seed, durationMillis, sessions, downtimes, leaveFraction,
-          l, objectFraction, objects, lossRate, joinMillis, stabilizationMillis);
+          trace, l, objectFraction, objects, lossRate, joinMillis, stabilizationMillis);
     }
 
     public Config withLossRate(double loss) {
       return new Config(overlay, nodes, seed, durationMillis, sessions, downtimes, leaveFraction,
-          lookupsPerSecond, objectFraction, objects, loss, joinMillis, stabilizationMillis);
+          trace, lookupsPerSecond, objectFraction, objects, loss, joinMillis,
+          stabilizationMillis);
     }
 
     /** Join period (0: the default) and stabilization period (0: the default). */
     public Config withWarmUp(long join, long stabilization) {
       return new Config(overlay, nodes, seed, durationMillis, sessions, downtimes, leaveFraction,
-          lookupsPerSecond, objectFraction, objects, lossRate, join, stabilization);
+          trace, lookupsPerSecond, objectFraction, objects, lossRate, join, stabilization);
     }
 
     public Config withSeed(long s) {
       return new Config(overlay, nodes, s, durationMillis, sessions, downtimes, leaveFraction,
-          lookupsPerSecond, objectFraction, objects, lossRate, joinMillis, stabilizationMillis);
+          trace, lookupsPerSecond, objectFraction, objects, lossRate, joinMillis,
+          stabilizationMillis);
     }
 
     public long effectiveJoinMillis() {
@@ -211,7 +224,9 @@ public final class Experiment {
     }
     Workload workload = new Workload(o, c.lookupsPerSecond(), c.objectFraction(), workloadSeed);
     this.workload = workload;
-    ChurnDriver churn = c.sessions() == null ? null
+    Churn churn = c.trace() != null
+        ? new TraceChurn(o, c.trace(), c.nodes(), c.leaveFraction(), churnSeed)
+        : c.sessions() == null ? null
         : new ChurnDriver(o, c.sessions(), c.downtimes(), c.leaveFraction(), churnSeed);
     sim.schedule(join + stab / 3, () -> workload.publish(c.objects(), OBJECT_LIFETIME_SECONDS));
     long idleStart = join + 2 * stab / 3;
@@ -248,9 +263,7 @@ public final class Experiment {
         c.nodes(),
         c.seed(),
         c.durationMillis(),
-        churn == null ? "none" : "sessions " + c.sessions().describe() + ", down-times "
-            + (c.downtimes() == null ? c.sessions() : c.downtimes()).describe()
-            + ", leave fraction " + c.leaveFraction(),
+        churn == null ? "none" : churn.describe(),
         issued,
         workload.succeeded(),
         workload.wrong(),

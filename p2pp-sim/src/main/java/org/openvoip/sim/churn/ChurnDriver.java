@@ -13,7 +13,7 @@ import org.openvoip.sim.SimOverlay;
  * <p>All draws come from one {@link SplittableRandom} seeded by the caller, and all actions are
  * simulator events, so a run is deterministic.
  */
-public final class ChurnDriver {
+public final class ChurnDriver implements Churn {
   private final SimOverlay overlay;
   private final Distribution sessions;
   private final Distribution downtimes;
@@ -44,6 +44,7 @@ public final class ChurnDriver {
   }
 
   /** Starts a session now for every node but the bootstrap node 0 that is up. */
+  @Override
   public void start() {
     for (int i = 1; i < overlay.size(); i++) {
       if (overlay.online(i)) {
@@ -60,20 +61,30 @@ public final class ChurnDriver {
   }
 
   /** No more session ends or restarts happen after this. */
+  @Override
   public void stop() {
     stopped = true;
   }
 
+  @Override
   public long crashes() {
     return crashes;
   }
 
+  @Override
   public long leaves() {
     return leaves;
   }
 
+  @Override
   public long restarts() {
     return restarts;
+  }
+
+  @Override
+  public String describe() {
+    return "sessions " + sessions.describe() + ", down-times " + downtimes.describe()
+        + ", leave fraction " + leaveFraction;
   }
 
   private void scheduleEnd(int i) {

@@ -35,6 +35,14 @@ public sealed interface Distribution {
     return new Pareto(shape, medianMillis / Math.pow(2, 1 / shape));
   }
 
+  /**
+   * Weibull with this shape, its scale chosen so that the median is {@code medianMillis}: the
+   * median of Weibull(shape k, scale l) is l * (ln 2)^(1/k).
+   */
+  static Distribution weibullMedian(double shape, double medianMillis) {
+    return new Weibull(shape, medianMillis / Math.pow(Math.log(2), 1 / shape));
+  }
+
   /** Exponential with mean {@code meanMillis}: memoryless sessions, the classic churn model. */
   record Exponential(double meanMillis) implements Distribution {
     public Exponential {
@@ -89,6 +97,40 @@ public sealed interface Distribution {
     @Override
     public String describe() {
       return String.format(java.util.Locale.ROOT, "pareto(shape=%.2f, scale=%.1fs)", shape,
+          scaleMillis / 1000);
+    }
+  }
+
+  /**
+   * Weibull with shape {@code k} and scale {@code l}: a shape below 1 gives a falling failure
+   * rate (the longer a peer has been up, the longer it is likely to stay), which is what session
+   * measurements of deployed peer-to-peer systems found; shape 1 is the exponential.
+   */
+  record Weibull(double shape, double scaleMillis) implements Distribution {
+    public Weibull {
+      if (!(shape > 0) || Double.isInfinite(shape)) {
+        throw new IllegalArgumentException("Weibull shape must be positive, not " + shape);
+      }
+      if (!(scaleMillis > 0) || Double.isInfinite(scaleMillis)) {
+        throw new IllegalArgumentException("Weibull scale must be positive, not " + scaleMillis);
+      }
+    }
+
+    @Override
+    public long sampleMillis(SplittableRandom random) {
+      double u = 1 - random.nextDouble(); // in (0, 1]
+      double x = scaleMillis * Math.pow(-Math.log(u), 1 / shape);
+      return Math.max(1, Math.round(Math.min(x, (double) Long.MAX_VALUE / 4)));
+    }
+
+    @Override
+    public double medianMillis() {
+      return scaleMillis * Math.pow(Math.log(2), 1 / shape);
+    }
+
+    @Override
+    public String describe() {
+      return String.format(java.util.Locale.ROOT, "weibull(shape=%.2f, scale=%.1fs)", shape,
           scaleMillis / 1000);
     }
   }

@@ -50,9 +50,27 @@ class DistributionTest {
   }
 
   @Test
+  void weibullSampleMedianMatchesAndShapeOneIsTheExponential() {
+    Distribution d = Distribution.weibullMedian(0.5, 1_800_000);
+    assertThat(d.medianMillis()).isCloseTo(1_800_000, within(1.0));
+    long[] s = draw(d, 3, 20_000);
+    assertThat(median(s)).isCloseTo(1_800_000, within(1_800_000 * 0.05));
+    // Shape 0.5: the mean is scale * Gamma(3) = 2 * scale, far above the median.
+    double scale = ((Distribution.Weibull) d).scaleMillis();
+    assertThat(Arrays.stream(s).average().orElseThrow()).isCloseTo(2 * scale, within(0.1 * scale));
+    // Shape 1 draws what the exponential with the same median draws, from the same seed.
+    long[] w = draw(Distribution.weibullMedian(1, 60_000), 4, 1000);
+    long[] e = draw(Distribution.exponentialMedian(60_000), 4, 1000);
+    for (int i = 0; i < w.length; i++) {
+      assertThat(w[i]).isCloseTo(e[i], within(1L));
+    }
+  }
+
+  @Test
   void drawsAreDeterministicPerSeed() {
     for (Distribution d : new Distribution[] {
-        Distribution.exponentialMean(1000), Distribution.paretoMedian(2, 1000)}) {
+        Distribution.exponentialMean(1000), Distribution.paretoMedian(2, 1000),
+        Distribution.weibullMedian(0.7, 1000)}) {
       assertThat(draw(d, 42, 100)).isEqualTo(draw(d, 42, 100));
       assertThat(draw(d, 42, 100)).isNotEqualTo(draw(d, 43, 100));
     }
@@ -65,6 +83,8 @@ class DistributionTest {
     assertThatThrownBy(() -> Distribution.paretoMedian(-1, 1000))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Distribution.exponentialMedian(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Distribution.weibullMedian(0, 1000))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
