@@ -1677,6 +1677,11 @@ final class Engine {
     }
 
     @Override
+    public long rttMillis(PeerRef peer) {
+      return rtt.smoothed(peer.endpoint());
+    }
+
+    @Override
     public void responsibilityChanged() {
       // Note the objects this node is responsible for now, not only at the next pass: if the
       // range moves on before the pass (a crashed peer restarts within a second), the pass must

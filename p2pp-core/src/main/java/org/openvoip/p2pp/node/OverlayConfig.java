@@ -19,6 +19,8 @@ import org.openvoip.p2pp.wire.WireObject.P2pOptions;
  * @param replicas copies of each object, the responsible peer's included (r)
  * @param parallelism alpha: lookup paths followed in parallel (1 = sequential)
  * @param bucketSize k: peers per bucket (Kademlia's k-buckets, the replacement cache alike)
+ * @param digitBits b: bits per digit of prefix routing (Bamboo: rows of 2^b entries)
+ * @param leafSetSize Bamboo's leaf set: this many nearest peers, half on each side
  * @param recursive default routing mode of this node's requests (R flag)
  * @param ttl initial TTL of routed requests; a peer that gets one with TTL 0 answers 410
  * @param lookupTimeoutMillis how long a lookup may take in all before it fails with 418
@@ -39,6 +41,8 @@ public record OverlayConfig(
     int replicas,
     int parallelism,
     int bucketSize,
+    int digitBits,
+    int leafSetSize,
     boolean recursive,
     int ttl,
     long lookupTimeoutMillis,
@@ -47,8 +51,8 @@ public record OverlayConfig(
     long maxLifetimeSeconds) {
 
   public static final OverlayConfig DEFAULTS = new OverlayConfig("chord", 20,
-      TransactionConfig.DEFAULTS, 10_000, 30_000, 30_000, 30_000, 4, 3, 3, 20, false, 32, 10_000,
-      1_000, 300, 86_400);
+      TransactionConfig.DEFAULTS, 10_000, 30_000, 30_000, 30_000, 4, 3, 3, 20, 4, 16, false, 32,
+      10_000, 1_000, 300, 86_400);
 
   public OverlayConfig {
     if (algorithm == null || algorithm.isBlank()) {
@@ -68,6 +72,14 @@ public record OverlayConfig(
     if (parallelism < 1 || parallelism > 16) {
       throw new IllegalArgumentException("parallelism (alpha) must be 1..16");
     }
+    if (digitBits < 1 || digitBits > 7) {
+      // P2P-Options carries the base 2^b in one byte.
+      throw new IllegalArgumentException("bits per digit (b) must be 1..7, not " + digitBits);
+    }
+    if (leafSetSize < 2 || leafSetSize > 64 || leafSetSize % 2 != 0) {
+      throw new IllegalArgumentException("the leaf set size must be even, 2..64, not "
+          + leafSetSize);
+    }
     if (bucketSize < 1 || bucketSize > 255) {
       throw new IllegalArgumentException("bucket size (k) must be 1..255, not " + bucketSize);
     }
@@ -84,7 +96,9 @@ public record OverlayConfig(
 
   /** The P2P-Options object that announces this configuration. */
   public P2pOptions p2pOptions(int p2pAlgorithm) {
-    return new P2pOptions(P2pOptions.HASH_SHA1, idLength, p2pAlgorithm, 2,
+    // Base: the radix of prefix routing (Bamboo's 2^b), 2 for the binary overlays.
+    int base = p2pAlgorithm == P2pOptions.P2P_BAMBOO ? 1 << digitBits : 2;
+    return new P2pOptions(P2pOptions.HASH_SHA1, idLength, p2pAlgorithm, base,
         Bytes.EMPTY);
   }
 
@@ -109,6 +123,8 @@ public record OverlayConfig(
     private int replicas;
     private int parallelism;
     private int bucketSize;
+    private int digitBits;
+    private int leafSetSize;
     private boolean recursive;
     private int ttl;
     private long lookupTimeoutMillis;
@@ -128,6 +144,8 @@ public record OverlayConfig(
       replicas = c.replicas;
       parallelism = c.parallelism;
       bucketSize = c.bucketSize;
+      digitBits = c.digitBits;
+      leafSetSize = c.leafSetSize;
       recursive = c.recursive;
       ttl = c.ttl;
       lookupTimeoutMillis = c.lookupTimeoutMillis;
@@ -191,6 +209,16 @@ public record OverlayConfig(
       return this;
     }
 
+    public Builder digitBits(int v) {
+      digitBits = v;
+      return this;
+    }
+
+    public Builder leafSetSize(int v) {
+      leafSetSize = v;
+      return this;
+    }
+
     public Builder recursive(boolean v) {
       recursive = v;
       return this;
@@ -224,7 +252,7 @@ public record OverlayConfig(
     public OverlayConfig build() {
       return new OverlayConfig(algorithm, idLength, transactions, keepAliveMillis,
           routingMaintenanceMillis, neighborMaintenanceMillis, replicationMillis, successors,
-          replicas, parallelism, bucketSize, recursive, ttl, lookupTimeoutMillis, hopTimeoutMillis,
+          replicas, parallelism, bucketSize, digitBits, leafSetSize, recursive, ttl, lookupTimeoutMillis, hopTimeoutMillis,
           minHopTimeoutMillis, maxLifetimeSeconds);
     }
   }

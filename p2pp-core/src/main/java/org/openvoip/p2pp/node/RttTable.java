@@ -159,6 +159,12 @@ final class RttTable {
     return Math.max(minTimeout, Math.min(maxTimeout, t));
   }
 
+  /** The smoothed round-trip time to {@code peer} in milliseconds, or -1 without a sample. */
+  long smoothed(Endpoint peer) {
+    int i = find(key(peer));
+    return i < 0 ? -1 : Math.round(srtt[i]);
+  }
+
   /** Peers with an estimate. */
   int size() {
     return size;

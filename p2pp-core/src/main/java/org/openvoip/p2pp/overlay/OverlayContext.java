@@ -53,6 +53,14 @@ public interface OverlayContext {
    */
   void lookupPeers(Bytes key, int count, Consumer<List<PeerRef>> done);
 
+  /**
+   * The smoothed round-trip time to {@code peer} measured on this node's transactions, in
+   * milliseconds, or -1 when there is no sample (for proximity neighbour selection).
+   */
+  default long rttMillis(PeerRef peer) {
+    return -1;
+  }
+
   /** The tables changed in a way that may move responsibility for keys (storage re-checks). */
   void responsibilityChanged();
 

@@ -6,19 +6,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
-import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.env.Endpoint;
-import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.node.OverlayConfig;
-import org.openvoip.p2pp.overlay.OverlayContext;
 import org.openvoip.p2pp.overlay.PeerRef;
+import org.openvoip.p2pp.overlay.RecordingContext;
 import org.openvoip.p2pp.overlay.Xor;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.Method;
-import org.openvoip.p2pp.wire.WireObject;
 
 /**
  * Kademlia's table on its own, driven through a recording context: the bucket order answers
@@ -26,78 +21,6 @@ import org.openvoip.p2pp.wire.WireObject;
  * decides who stays in a full bucket.
  */
 class KademliaTableTest {
-  /** A request the overlay made, with the callback it gave. */
-  record Sent(PeerRef to, Method method, OverlayContext.Reply reply) {}
-
-  static final class Context implements OverlayContext {
-    final PeerRef self;
-    final OverlayConfig config;
-    final SplittableRandom random = new SplittableRandom(7);
-    final Counters counters = new Counters();
-    final List<Sent> sent = new ArrayList<>();
-    final List<Bytes> lookups = new ArrayList<>();
-    long now = 1_000;
-    int responsibilityChanges;
-
-    Context(PeerRef self, OverlayConfig config) {
-      this.self = self;
-      this.config = config;
-    }
-
-    @Override
-    public PeerRef self() {
-      return self;
-    }
-
-    @Override
-    public OverlayConfig config() {
-      return config;
-    }
-
-    @Override
-    public long now() {
-      return now;
-    }
-
-    @Override
-    public Env.Timer schedule(long delayMillis, Runnable task) {
-      return () -> {};
-    }
-
-    @Override
-    public void every(long periodMillis, Runnable task) {}
-
-    @Override
-    public RandomGenerator random() {
-      return random;
-    }
-
-    @Override
-    public Counters counters() {
-      return counters;
-    }
-
-    @Override
-    public WireObject.NeighborTable neighborTableObject() {
-      return new WireObject.NeighborTable(List.of());
-    }
-
-    @Override
-    public void request(PeerRef to, Method method, List<WireObject> objects, Reply reply) {
-      sent.add(new Sent(to, method, reply));
-    }
-
-    @Override
-    public void lookupPeers(Bytes key, int count, Consumer<List<PeerRef>> done) {
-      lookups.add(key);
-    }
-
-    @Override
-    public void responsibilityChanged() {
-      responsibilityChanges++;
-    }
-  }
-
   private static int port = 1;
 
   private static PeerRef peer(Bytes id) {
@@ -110,8 +33,8 @@ class KademliaTableTest {
     return Bytes.of(b);
   }
 
-  private static Context context(Bytes self, int k) {
-    return new Context(peer(self), OverlayConfig.builder().algorithm("kademlia").bucketSize(k)
+  private static RecordingContext context(Bytes self, int k) {
+    return new RecordingContext(peer(self), OverlayConfig.builder().algorithm("kademlia").bucketSize(k)
         .build());
   }
 
@@ -119,7 +42,7 @@ class KademliaTableTest {
   void bucketOrderAnswersAsASortOfAllKnownPeers() {
     SplittableRandom r = new SplittableRandom(1);
     Bytes selfId = random(r);
-    Context ctx = context(selfId, 20);
+    RecordingContext ctx = context(selfId, 20);
     Kademlia kad = new Kademlia(ctx);
     kad.joined(null, List.of(), List.of());
     List<PeerRef> known = new ArrayList<>();
@@ -159,7 +82,7 @@ class KademliaTableTest {
   void aFullBucketKeepsItsOldestPeerWhileItAnswers() {
     SplittableRandom r = new SplittableRandom(2);
     Bytes selfId = random(r);
-    Context ctx = context(selfId, 4);
+    RecordingContext ctx = context(selfId, 4);
     Kademlia kad = new Kademlia(ctx);
     kad.joined(null, List.of(), List.of());
     List<PeerRef> p = bucketZero(selfId, 5, r);
@@ -169,7 +92,7 @@ class KademliaTableTest {
     kad.peerSeen(p.get(4));
     assertThat(kad.routingTable()).hasSize(4).doesNotContain(p.get(4));
     assertThat(ctx.sent).hasSize(1);
-    Sent check = ctx.sent.get(0);
+    RecordingContext.Sent check = ctx.sent.get(0);
     assertThat(check.to()).isEqualTo(p.get(0));
     assertThat(check.method()).isEqualTo(Method.KEEP_ALIVE);
     // It answers: the engine reports it seen, and it becomes the most recently seen.
@@ -187,12 +110,12 @@ class KademliaTableTest {
   void aFullBucketDropsItsOldestPeerWhenItDoesNotAnswer() {
     SplittableRandom r = new SplittableRandom(3);
     Bytes selfId = random(r);
-    Context ctx = context(selfId, 4);
+    RecordingContext ctx = context(selfId, 4);
     Kademlia kad = new Kademlia(ctx);
     kad.joined(null, List.of(), List.of());
     List<PeerRef> p = bucketZero(selfId, 5, r);
     p.forEach(kad::peerSeen);
-    Sent check = ctx.sent.get(0);
+    RecordingContext.Sent check = ctx.sent.get(0);
     // No answer: the engine reports it failed, then the callback hears of the failure.
     kad.peerFailed(check.to());
     check.reply().onFailure(418, "timeout");
@@ -211,26 +134,26 @@ class KademliaTableTest {
   void peersOnlyHeardOfFillRoomButPushNobodyOut() {
     SplittableRandom r = new SplittableRandom(4);
     Bytes selfId = random(r);
-    Context ctx = context(selfId, 3);
+    RecordingContext ctx = context(selfId, 3);
     Kademlia kad = new Kademlia(ctx);
     List<PeerRef> p = bucketZero(selfId, 5, r);
     kad.joined(p.get(0), List.of(p.get(1), p.get(2), p.get(3), p.get(4)), List.of());
     assertThat(kad.routingTable()).hasSize(3).contains(p.get(0));
-    assertThat(ctx.sent.stream().filter(s -> s.method() == Method.KEEP_ALIVE)).isEmpty();
+    assertThat(ctx.sent.stream().filter(x -> x.method() == Method.KEEP_ALIVE)).isEmpty();
   }
 
   @Test
   void afterJoiningItMeetsItsNeighboursAndRefreshesFartherBuckets() {
     SplittableRandom r = new SplittableRandom(5);
     Bytes selfId = random(r);
-    Context ctx = context(selfId, 20);
+    RecordingContext ctx = context(selfId, 20);
     Kademlia kad = new Kademlia(ctx);
     PeerRef admitting = peer(Xor.randomWithPrefix(selfId, 6, r));
     List<PeerRef> near = List.of(peer(Xor.randomWithPrefix(selfId, 5, r)),
         peer(Xor.randomWithPrefix(selfId, 3, r)), peer(Xor.randomWithPrefix(selfId, 0, r)));
     kad.joined(admitting, near, List.of());
-    assertThat(ctx.sent).extracting(Sent::method).containsOnly(Method.EXCHANGE_TABLE);
-    assertThat(ctx.sent).extracting(Sent::to).contains(admitting, near.get(0));
+    assertThat(ctx.sent).extracting(RecordingContext.Sent::method).containsOnly(Method.EXCHANGE_TABLE);
+    assertThat(ctx.sent).extracting(RecordingContext.Sent::to).contains(admitting, near.get(0));
     assertThat(kad.neighborTable().get(0)).isEqualTo(admitting);
   }
 }

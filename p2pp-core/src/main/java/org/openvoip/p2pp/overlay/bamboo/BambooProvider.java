@@ -1,0 +1,26 @@
+package org.openvoip.p2pp.overlay.bamboo;
+
+import java.util.NavigableSet;
+import org.openvoip.p2pp.overlay.Overlay;
+import org.openvoip.p2pp.overlay.OverlayContext;
+import org.openvoip.p2pp.overlay.OverlayProvider;
+import org.openvoip.p2pp.wire.Bytes;
+
+/** Registers Bamboo under the name "bamboo". */
+public final class BambooProvider implements OverlayProvider {
+  @Override
+  public String name() {
+    return "bamboo";
+  }
+
+  @Override
+  public Overlay create(OverlayContext context) {
+    return new Bamboo(context);
+  }
+
+  /** The live ID numerically nearest the key on the circle. */
+  @Override
+  public Bytes owner(Bytes key, NavigableSet<Bytes> liveIds) {
+    return Circular.nearest(key, liveIds);
+  }
+}

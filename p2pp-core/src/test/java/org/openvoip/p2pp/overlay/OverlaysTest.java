@@ -1,0 +1,46 @@
+package org.openvoip.p2pp.overlay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.openvoip.p2pp.env.Endpoint;
+import org.openvoip.p2pp.node.OverlayConfig;
+import org.openvoip.p2pp.wire.Bytes;
+import org.openvoip.p2pp.wire.WireObject.P2pOptions;
+
+/** The plugins found by name, and what P2P-Options tells peers about each. */
+class OverlaysTest {
+  private static Overlay create(OverlayConfig c) {
+    PeerRef self = new PeerRef(Bytes.of(new byte[c.idLength()]), Endpoint.of("10.0.0.3", 7080));
+    return Overlays.provider(c.algorithm()).create(new RecordingContext(self, c));
+  }
+
+  @Test
+  void threeOverlaysAreFoundByNameAndAnnounceTheirAlgorithmAndBase() {
+    assertThat(Overlays.names()).containsExactly("bamboo", "chord", "kademlia");
+    OverlayConfig chord = OverlayConfig.builder().algorithm("chord").build();
+    OverlayConfig kademlia = OverlayConfig.builder().algorithm("kademlia").build();
+    OverlayConfig bamboo = OverlayConfig.builder().algorithm("bamboo").digitBits(4).build();
+    OverlayConfig bamboo3 = OverlayConfig.builder().algorithm("bamboo").digitBits(3).build();
+    assertThat(create(chord).p2pAlgorithm()).isEqualTo(P2pOptions.P2P_CHORD);
+    assertThat(create(kademlia).p2pAlgorithm()).isEqualTo(P2pOptions.P2P_KADEMLIA);
+    assertThat(create(bamboo).p2pAlgorithm()).isEqualTo(P2pOptions.P2P_BAMBOO);
+    assertThat(chord.p2pOptions(P2pOptions.P2P_CHORD).base()).isEqualTo(2);
+    assertThat(kademlia.p2pOptions(P2pOptions.P2P_KADEMLIA).base()).isEqualTo(2);
+    assertThat(bamboo.p2pOptions(P2pOptions.P2P_BAMBOO).base()).isEqualTo(16);
+    assertThat(bamboo3.p2pOptions(P2pOptions.P2P_BAMBOO).base()).isEqualTo(8);
+  }
+
+  @Test
+  void overlayParametersAreChecked() {
+    assertThatThrownBy(() -> OverlayConfig.builder().bucketSize(0).build())
+        .hasMessageContaining("bucket size (k) must be 1..255");
+    assertThatThrownBy(() -> OverlayConfig.builder().digitBits(8).build())
+        .hasMessageContaining("bits per digit (b) must be 1..7");
+    assertThatThrownBy(() -> OverlayConfig.builder().leafSetSize(15).build())
+        .hasMessageContaining("leaf set size must be even");
+    assertThatThrownBy(() -> Overlays.provider("pastry"))
+        .hasMessage("no overlay algorithm called 'pastry'; known: bamboo, chord, kademlia");
+  }
+}
