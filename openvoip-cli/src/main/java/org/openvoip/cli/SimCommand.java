@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "sim",
+    subcommands = CompareCommand.class,
     description = "Simulate an overlay of real P2PP nodes on a virtual network, with churn and"
         + " a lookup workload judged against ground truth. Same seed, same run. Progress goes"
         + " to stderr, the summary to stdout (with --json, its last line is one JSON object).")
@@ -39,10 +40,11 @@ final class SimCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--duration", required = true, converter = Durations.Converter.class,
+  // Required, but checked in call(): picocli would also demand it before "sim compare".
+  @Option(names = "--duration", converter = Durations.Converter.class,
       paramLabel = "DURATION", description = "Measured virtual time, e.g. 30s, 10m, 1.4m, 3h; "
-      + "joining and stabilization come before it.")
-  long durationMillis;
+      + "joining and stabilization come before it. Required.")
+  Long durationMillis;
 
   @Option(names = "--session-median", converter = Durations.Converter.class,
       paramLabel = "DURATION", description = "Median session time; without it, no churn.")
@@ -106,6 +108,10 @@ final class SimCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws JsonProcessingException {
+    if (durationMillis == null) {
+      throw new ParameterException(spec.commandLine(),
+          "Missing required option: '--duration=DURATION'");
+    }
     Experiment.Config config = config();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

@@ -1,0 +1,185 @@
+package org.openvoip.analysis.overlays;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogarithmicAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.openvoip.sim.SimReport;
+
+/**
+ * Writes the comparison's results: {@code results.csv} (one line per run, every figure),
+ * {@code results.md} (a Markdown table) and four PNG plots against the median session time
+ * (lookup success, latency p50 and p99, hops, bytes per node per second), one line per overlay
+ * and size. Runs without churn appear in the files but not on the plots' session-time axis.
+ */
+public final class ComparisonReport {
+  /** The files written, in order. */
+  public static final List<String> FILES = List.of("results.csv", "results.md", "success.png",
+      "latency.png", "hops.png", "bytes.png");
+
+  private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728),
+      new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b)};
+
+  private ComparisonReport() {}
+
+  /** A median session time for people: 1.4m, 10m, 3h; "none" for no churn. */
+  public static String median(long millis) {
+    return millis <= 0 ? "none" : duration(millis);
+  }
+
+  /** A duration as people write it: 3h, 10m, 30s, 1.4m. */
+  public static String duration(long millis) {
+    if (millis > 0 && millis % 3_600_000 == 0) {
+      return millis / 3_600_000 + "h";
+    }
+    if (millis % 60_000 == 0) {
+      return millis / 60_000 + "m";
+    }
+    if (millis % 1000 == 0 && millis < 60_000) {
+      return millis / 1000 + "s";
+    }
+    return String.format(Locale.ROOT, "%.1fm", millis / 60_000.0);
+  }
+
+  /** A number without a needless ".0". */
+  public static String number(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  /** Writes the CSV and Markdown tables. */
+  public static void writeTables(Path dir, OverlayComparison.Grid grid,
+      List<OverlayComparison.Result> results, String command) throws IOException {
+    Files.createDirectories(dir);
+    StringBuilder csv = new StringBuilder("overlay,nodes,session_median_s,seed,duration_s,"
+        + "lookups,succeeded,wrong,failed,success_ratio,latency_p50_ms,latency_p90_ms,"
+        + "latency_p99_ms,mean_hops,bytes_per_node_per_s,idle_bytes_per_node_per_s,crashes,"
+        + "restarts,join_failures,live_nodes_at_end,events,fingerprint\n");
+    for (OverlayComparison.Result r : results) {
+      SimReport s = r.report();
+      csv.append(String.format(Locale.ROOT,
+          "%s,%d,%.1f,%d,%.0f,%d,%d,%d,%d,%.6f,%d,%d,%d,%.3f,%.1f,%.1f,%d,%d,%d,%d,%d,%s%n",
+          s.overlay(), s.nodes(), r.cell().sessionMedianMillis() / 1000.0, s.seed(),
+          s.durationMillis() / 1000.0, s.lookupsIssued(), s.lookupsSucceeded(), s.lookupsWrong(),
+          s.lookupsFailed(), s.successRatio(), s.latencyP50Millis(), s.latencyP90Millis(),
+          s.latencyP99Millis(), s.meanHops(), s.bytesPerNodePerSecond(),
+          s.idleBytesPerNodePerSecond(), s.crashes(), s.restarts(), s.joinFailures(),
+          s.liveNodesAtEnd(), s.eventsExecuted(), s.fingerprint()));
+    }
+    Files.writeString(dir.resolve("results.csv"), csv, StandardCharsets.UTF_8);
+
+    StringBuilder md = new StringBuilder();
+    md.append("# Overlay comparison\n\n");
+    md.append("`").append(command).append("`\n\n");
+    md.append(String.format(Locale.ROOT, "Seed %d, %s measured per run after joining and "
+        + "stabilization, %s lookups per second (half LookupPeer, half LookupObject), %s "
+        + "session and down-times of the same median.%n%n", grid.seed(),
+        duration(grid.durationMillis()), number(grid.lookupsPerSecond()),
+        grid.churnModel()));
+    md.append("| nodes | median session | overlay | lookups | success | wrong | failed "
+        + "| p50 ms | p99 ms | hops | bytes/node/s |\n");
+    md.append("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (OverlayComparison.Result r : results) {
+      SimReport s = r.report();
+      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %d | %.4f%% | %d | %d | %d | %d "
+          + "| %.2f | %.0f |%n", s.nodes(), median(r.cell().sessionMedianMillis()), s.overlay(),
+          s.lookupsIssued(), 100 * s.successRatio(), s.lookupsWrong(), s.lookupsFailed(),
+          s.latencyP50Millis(), s.latencyP99Millis(), s.meanHops(),
+          s.bytesPerNodePerSecond()));
+    }
+    md.append("\nWrong: the lookup ended at a peer that was not the key's owner by ground truth;"
+        + " failed: no answer within the lookup timeout. Bytes: all P2PP traffic a node sent "
+        + "during the measured period (maintenance, lookups, replication), averaged over all "
+        + "nodes.\n");
+    Files.writeString(dir.resolve("results.md"), md, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Writes the four plots.
+   *
+   * @throws java.awt.AWTError or a RuntimeException from Java2D when the JVM finds no fonts
+   *     (install fontconfig and a font, e.g. Debian's fonts-dejavu-core)
+   */
+  public static void writePlots(Path dir, List<OverlayComparison.Result> results)
+      throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    Files.createDirectories(dir);
+    plot(dir.resolve("success.png"), "Lookup success", "lookups that found the owner (%)",
+        results, s -> 100 * s.successRatio(), false);
+    plot(dir.resolve("latency.png"), "Lookup latency: p50 (solid) and p99 (dashed)",
+        "milliseconds", results, s -> s.latencyP50Millis(), true);
+    plot(dir.resolve("hops.png"), "Mean hops per successful lookup", "hops", results,
+        SimReport::meanHops, false);
+    plot(dir.resolve("bytes.png"), "Traffic per node", "bytes per node per second", results,
+        SimReport::bytesPerNodePerSecond, false);
+  }
+
+  private static void plot(Path file, String title, String yLabel,
+      List<OverlayComparison.Result> results, ToDoubleFunction<SimReport> y, boolean withP99)
+      throws IOException {
+    Map<String, List<OverlayComparison.Result>> lines = new LinkedHashMap<>();
+    for (OverlayComparison.Result r : results) {
+      if (r.cell().sessionMedianMillis() > 0) {
+        lines.computeIfAbsent(r.cell().overlay() + ", " + r.cell().nodes() + " nodes",
+            k -> new ArrayList<>()).add(r);
+      }
+    }
+    XYSeriesCollection data = new XYSeriesCollection();
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    int series = 0;
+    int line = 0;
+    for (Map.Entry<String, List<OverlayComparison.Result>> e : lines.entrySet()) {
+      Color color = COLORS[line++ % COLORS.length];
+      XYSeries s = new XYSeries(e.getKey());
+      XYSeries p99 = new XYSeries(e.getKey() + " p99");
+      for (OverlayComparison.Result r : e.getValue()) {
+        double x = r.cell().sessionMedianMillis() / 60_000.0;
+        s.add(x, y.applyAsDouble(r.report()));
+        p99.add(x, r.report().latencyP99Millis());
+      }
+      data.addSeries(s);
+      renderer.setSeriesPaint(series, color);
+      renderer.setSeriesStroke(series, new BasicStroke(2f));
+      series++;
+      if (withP99) {
+        data.addSeries(p99);
+        renderer.setSeriesPaint(series, color);
+        renderer.setSeriesStroke(series, new BasicStroke(2f, BasicStroke.CAP_BUTT,
+            BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        renderer.setSeriesVisibleInLegend(series, false);
+        series++;
+      }
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart(title, "median session time (minutes)",
+        yLabel, data, PlotOrientation.VERTICAL, true, false, false);
+    XYPlot p = chart.getXYPlot();
+    LogarithmicAxis x = new LogarithmicAxis("median session time (minutes, log scale)");
+    x.setStrictValuesFlag(false);
+    x.setAutoRangeNextLogFlag(true);
+    p.setDomainAxis(x);
+    ((NumberAxis) p.getRangeAxis()).setAutoRangeIncludesZero(false);
+    p.setRenderer(renderer);
+    p.setBackgroundPaint(Color.WHITE);
+    p.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    p.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    chart.setBackgroundPaint(Color.WHITE);
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 560);
+  }
+}
