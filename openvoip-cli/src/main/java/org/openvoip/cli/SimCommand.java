@@ -131,11 +131,15 @@ final class SimCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "lookups issued        %d (succeeded %d, wrong %d, failed %d)%n",
         r.lookupsIssued(), r.lookupsSucceeded(), r.lookupsWrong(), r.lookupsFailed());
     out.printf(Locale.ROOT, "lookup success ratio  %.5f%n", r.successRatio());
-    out.printf(Locale.ROOT, "latency p50/p90/p99   %d / %d / %d ms%n", r.latencyP50Millis(),
-        r.latencyP90Millis(), r.latencyP99Millis());
+    out.printf(Locale.ROOT, "latency p50/p90/p99   %d / %d / %d ms (mean %.0f ms)%n",
+        r.latencyP50Millis(), r.latencyP90Millis(), r.latencyP99Millis(), r.latencyMeanMillis());
     out.printf(Locale.ROOT, "mean hops             %.3f%n", r.meanHops());
     out.printf(Locale.ROOT, "bytes/node/s          %.1f (all traffic, measured period; idle"
         + " maintenance %.1f)%n", r.bytesPerNodePerSecond(), r.idleBytesPerNodePerSecond());
+    out.printf(Locale.ROOT, "objects               %d published; at their owner %.2f%% on"
+        + " average, %.2f%% at worst (checked each minute); %d held by no online node at the"
+        + " end%n", r.objectsPublished(), 100 * r.objectsAtOwnerMean(),
+        100 * r.objectsAtOwnerMin(), r.objectsLost());
     out.printf(Locale.ROOT, "churn                 %d crashes, %d leaves, %d restarts, %d nodes"
         + " live at the end, %d failed joins (retried)%n", r.crashes(), r.leaves(), r.restarts(),
         r.liveNodesAtEnd(), r.joinFailures());

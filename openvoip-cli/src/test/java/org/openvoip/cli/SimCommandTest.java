@@ -29,6 +29,13 @@ class SimCommandTest {
     assertThat(j.get("churn").asText()).isEqualTo("none");
     assertThat(j.get("lookupsIssued").asLong()).isPositive();
     assertThat(j.get("successRatio").asDouble()).isEqualTo(1.0);
+    // Without churn every object stays at its owner, and the mean latency lies among the rest.
+    assertThat(j.get("objectsPublished").asInt()).isEqualTo(100);
+    assertThat(j.get("objectsAtOwnerMin").asDouble()).isEqualTo(1.0);
+    assertThat(j.get("objectsLost").asInt()).isZero();
+    assertThat(j.get("latencyMeanMillis").asDouble()).isPositive()
+        .isLessThanOrEqualTo(j.get("latencyP99Millis").asDouble());
+    assertThat(r.out()).contains("objects               100 published; at their owner 100.00%");
     assertThat(j.get("fingerprint").asText()).matches("[0-9a-f]{16}");
     assertThat(r.out()).contains("fingerprint           " + j.get("fingerprint").asText());
     // Progress goes to stderr, never into the summary.

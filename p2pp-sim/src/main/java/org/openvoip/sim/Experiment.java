@@ -140,6 +140,7 @@ public final class Experiment {
   }
 
   private static final long SLICE_MILLIS = 1_000;
+  private static final long CENSUS_MILLIS = 60_000;
   private static final long OBJECT_LIFETIME_SECONDS = 86_400;
 
   private final Config config;
@@ -244,8 +245,21 @@ public final class Experiment {
       workload.stop();
     });
 
+    // Object availability: between slices (no simulator event, so the run is unchanged), once
+    // a minute of the measured period, the share of objects their owner holds.
+    double atOwnerSum = 0;
+    double atOwnerMin = 1;
+    int censuses = 0;
+    long nextCensus = measureStart + CENSUS_MILLIS;
     while (sim.now() < end) {
       sim.runUntil(Math.min(end, sim.now() + SLICE_MILLIS));
+      if (sim.now() >= nextCensus && sim.now() <= measureEnd) {
+        double share = workload.shareAtOwner();
+        atOwnerSum += share;
+        atOwnerMin = Math.min(atOwnerMin, share);
+        censuses++;
+        nextCensus += CENSUS_MILLIS;
+      }
       progress.update(sim.now(), end, sim.eventsExecuted());
     }
     workload.finish();
@@ -272,10 +286,14 @@ public final class Experiment {
         workload.latencyQuantile(0.50),
         workload.latencyQuantile(0.90),
         workload.latencyQuantile(0.99),
+        workload.meanLatencyMillis(),
         workload.meanHops(),
         (bytesAt[2] - bytesAt[1]) / (double) c.nodes() / measuredSeconds,
         idleSeconds <= 0 ? 0 : (bytesAt[1] - bytesAt[0]) / (double) c.nodes() / idleSeconds,
         workload.objectsPublished(),
+        censuses == 0 ? workload.shareAtOwner() : atOwnerSum / censuses,
+        censuses == 0 ? workload.shareAtOwner() : atOwnerMin,
+        workload.objectsLost(),
         churn == null ? 0 : churn.crashes(),
         churn == null ? 0 : churn.leaves(),
         churn == null ? 0 : churn.restarts(),

@@ -258,6 +258,51 @@ public final class Workload {
     return publishFailures;
   }
 
+  /** Mean latency of succeeded lookups in milliseconds (0 if none). */
+  public double meanLatencyMillis() {
+    if (latencyCount == 0) {
+      return 0;
+    }
+    long sum = 0;
+    for (int i = 0; i < latencyCount; i++) {
+      sum += latencies[i];
+    }
+    return (double) sum / latencyCount;
+  }
+
+  /**
+   * The share of the published objects that their owner by ground truth holds now, 1 when none
+   * were published: what a lookup can find without the overlay repairing anything first.
+   */
+  public double shareAtOwner() {
+    if (objects.isEmpty()) {
+      return 1;
+    }
+    int held = 0;
+    for (Published p : objects) {
+      int owner = overlay.owner(p.key);
+      if (owner >= 0 && overlay.node(owner).holdsNow(p.key, CONTENT_TYPE, SUB_TYPE)) {
+        held++;
+      }
+    }
+    return (double) held / objects.size();
+  }
+
+  /** How many published objects no online node holds any more: lost for good. */
+  public int objectsLost() {
+    int lost = 0;
+    for (Published p : objects) {
+      boolean held = false;
+      for (int i = 0; i < overlay.size() && !held; i++) {
+        held = overlay.online(i) && overlay.node(i).holdsNow(p.key, CONTENT_TYPE, SUB_TYPE);
+      }
+      if (!held) {
+        lost++;
+      }
+    }
+    return lost;
+  }
+
   /** Mean hops of succeeded lookups (0 if none). */
   public double meanHops() {
     return latencyCount == 0 ? 0 : (double) hopSum / latencyCount;
