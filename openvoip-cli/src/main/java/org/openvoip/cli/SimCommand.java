@@ -130,7 +130,8 @@ final class SimCommand implements Callable<Integer> {
         r.overlay(), r.nodes(), r.seed(), Durations.format(r.durationMillis()), r.churn());
     out.printf(Locale.ROOT, "lookups issued        %d (succeeded %d, wrong %d, failed %d)%n",
         r.lookupsIssued(), r.lookupsSucceeded(), r.lookupsWrong(), r.lookupsFailed());
-    out.printf(Locale.ROOT, "lookup success ratio  %.5f%n", r.successRatio());
+    out.printf(Locale.ROOT, "lookup success ratio  %.5f (LookupPeer %.5f, LookupObject %.5f)%n",
+        r.successRatio(), r.peerLookupSuccess(), r.objectLookupSuccess());
     out.printf(Locale.ROOT, "latency p50/p90/p99   %d / %d / %d ms (mean %.0f ms)%n",
         r.latencyP50Millis(), r.latencyP90Millis(), r.latencyP99Millis(), r.latencyMeanMillis());
     out.printf(Locale.ROOT, "mean hops             %.3f%n", r.meanHops());
@@ -152,6 +153,8 @@ final class SimCommand implements Callable<Integer> {
           out.printf(Locale.ROOT, "join failure %6d  %s%n", v, k));
       experiment.workload().failureReasons().forEach((k, v) ->
           out.printf(Locale.ROOT, "lookup failure %6d  %s%n", v, k));
+      experiment.workload().wrongReasons().forEach((k, v) ->
+          out.printf(Locale.ROOT, "wrong lookup %6d  %s%n", v, k));
     }
     if (json) {
       out.println(new ObjectMapper().writeValueAsString(r));

@@ -41,6 +41,12 @@ class CompareCommandTest {
     assertThat(csv.get(1)).startsWith("chord,20,60.0,4,30,");
     assertThat(csv.get(2)).startsWith("bamboo,20,60.0,4,30,");
     assertThat(csv.get(3)).startsWith("chord,20,0.0,4,30,");
+    int columns = csv.get(0).split(",").length;
+    for (String line : csv) {
+      assertThat(line.split(",")).as(line).hasSize(columns);
+      assertThat(line).doesNotContain(",,");
+    }
+    assertThat(csv.get(1)).matches(".*,[0-9a-f]{16}");
     String md = Files.readString(out.resolve("results.md"));
     assertThat(md).contains("./openvoip sim compare --nodes 20 --session-median 1m,none "
         + "--overlays chord,bamboo --seed 4 --duration 30s --lookups-per-second 5",

@@ -30,6 +30,8 @@ class SimCommandTest {
     assertThat(j.get("lookupsIssued").asLong()).isPositive();
     assertThat(j.get("successRatio").asDouble()).isEqualTo(1.0);
     // Without churn every object stays at its owner, and the mean latency lies among the rest.
+    assertThat(j.get("peerLookupSuccess").asDouble()).isEqualTo(1.0);
+    assertThat(j.get("objectLookupSuccess").asDouble()).isEqualTo(1.0);
     assertThat(j.get("objectsPublished").asInt()).isEqualTo(100);
     assertThat(j.get("objectsAtOwnerMin").asDouble()).isEqualTo(1.0);
     assertThat(j.get("objectsLost").asInt()).isZero();

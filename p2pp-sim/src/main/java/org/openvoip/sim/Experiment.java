@@ -283,6 +283,8 @@ public final class Experiment {
         workload.wrong(),
         workload.failed(),
         issued == 0 ? 0 : (double) workload.succeeded() / issued,
+        workload.peerLookupSuccess(),
+        workload.objectLookupSuccess(),
         workload.latencyQuantile(0.50),
         workload.latencyQuantile(0.90),
         workload.latencyQuantile(0.99),

@@ -28,6 +28,8 @@ public final class SimOverlay {
   private final java.util.Map<Bytes, Integer> index = new java.util.HashMap<>();
   private final List<Boolean> up = new ArrayList<>();
   private final TreeSet<Bytes> joinedIds = new TreeSet<>();
+  /** When each node's current session's join completed (virtual time). */
+  private final java.util.Map<Integer, Long> joinedAt = new java.util.HashMap<>();
   private final long seed;
   private final java.util.TreeMap<String, Long> joinFailureReasons = new java.util.TreeMap<>();
   private long joinFailures;
@@ -116,6 +118,7 @@ public final class SimOverlay {
       }
       if (e == null) {
         joinedIds.add(ids.get(i));
+        joinedAt.put(i, sim.now());
         joinAttempts[0] = 0;
         return;
       }
@@ -176,6 +179,14 @@ public final class SimOverlay {
   /** Runs the simulation for {@code millis} of virtual time. */
   public void run(long millis) {
     sim.runUntil(sim.now() + millis);
+  }
+
+  /**
+   * The virtual time at which node {@code i} last completed a join, or -1 if it never did (a
+   * crash or leave does not clear it; check {@link #liveIds()} for whether it is in now).
+   */
+  public long joinedAt(int i) {
+    return joinedAt.getOrDefault(i, -1L);
   }
 
   /** IDs of the nodes that have joined and are online. */

@@ -18,6 +18,8 @@ package org.openvoip.sim;
  * minute of the measured period (without adding events, so the run is the same);
  * {@code objectsLost} counts those that no online node held at the end.
  *
+ * @param peerLookupSuccess the share of LookupPeers that found the owner (routing consistency)
+ * @param objectLookupSuccess the share of LookupObjects that brought the object back
  * @param latencyMeanMillis mean latency of the lookups that succeeded
  * @param liveNodesAtEnd nodes online and joined at the end of the run
  * @param joinFailures joins that failed (and were retried) during the whole run
@@ -34,6 +36,8 @@ public record SimReport(
     long lookupsWrong,
     long lookupsFailed,
     double successRatio,
+    double peerLookupSuccess,
+    double objectLookupSuccess,
     long latencyP50Millis,
     long latencyP90Millis,
     long latencyP99Millis,
@@ -59,7 +63,8 @@ public record SimReport(
   /** This report with the wall-clock fields zeroed: equal for two runs with the same seed. */
   public SimReport withoutWallClock() {
     return new SimReport(overlay, nodes, seed, durationMillis, churn, lookupsIssued,
-        lookupsSucceeded, lookupsWrong, lookupsFailed, successRatio, latencyP50Millis,
+        lookupsSucceeded, lookupsWrong, lookupsFailed, successRatio, peerLookupSuccess,
+        objectLookupSuccess, latencyP50Millis,
         latencyP90Millis, latencyP99Millis, latencyMeanMillis, meanHops, bytesPerNodePerSecond,
         idleBytesPerNodePerSecond, objectsPublished, objectsAtOwnerMean, objectsAtOwnerMin,
         objectsLost, crashes, leaves, restarts, liveNodesAtEnd, joinFailures, eventsExecuted, 0,

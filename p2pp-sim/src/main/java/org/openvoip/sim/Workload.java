@@ -42,6 +42,7 @@ public final class Workload {
   private final List<Published> objects = new ArrayList<>();
   private final Set<Long> pending = new LinkedHashSet<>();
   private final java.util.TreeMap<String, Long> failureReasons = new java.util.TreeMap<>();
+  private final java.util.TreeMap<String, Long> wrongReasons = new java.util.TreeMap<>();
   private long nextLookup;
   private boolean issuing;
   private long issued;
@@ -49,6 +50,10 @@ public final class Workload {
   private long wrong;
   private long failed;
   private long publishFailures;
+  private long peerLookups;
+  private long peerLookupsSucceeded;
+  private long objectLookups;
+  private long objectLookupsSucceeded;
   private long[] latencies = new long[1024];
   private long hopSum;
   private int latencyCount;
@@ -145,6 +150,7 @@ public final class Workload {
     Node node = overlay.node(from);
     if (!objects.isEmpty() && random.nextDouble() < objectFraction) {
       Published p = objects.get(random.nextInt(objects.size()));
+      objectLookups++;
       node.lookup(p.key, CONTENT_TYPE, SUB_TYPE).whenComplete((r, e) -> {
         if (!pending.remove(id)) {
           return;
@@ -152,6 +158,7 @@ public final class Workload {
         if (e != null) {
           fail(e);
         } else if (holds(r, p.value)) {
+          objectLookupsSucceeded++;
           succeed(r.route());
         } else {
           wrong++;
@@ -163,6 +170,7 @@ public final class Workload {
       Bytes key = Bytes.of(k);
       int ownerAtIssue = overlay.owner(key);
       Bytes ownerIdAtIssue = ownerAtIssue < 0 ? null : overlay.id(ownerAtIssue);
+      peerLookups++;
       node.lookupPeer(key, 1).whenComplete((r, e) -> {
         if (!pending.remove(id)) {
           return;
@@ -176,12 +184,38 @@ public final class Workload {
         boolean right = responder != null && (responder.equals(ownerIdAtIssue)
             || (ownerNow >= 0 && responder.equals(overlay.id(ownerNow))));
         if (right) {
+          peerLookupsSucceeded++;
           succeed(r.route());
         } else {
           wrong++;
+          wrongReasons.merge(whyWrong(ownerNow), 1L, Long::sum);
         }
       });
     }
+  }
+
+  /**
+   * Why a LookupPeer ended at a peer that is not the owner: most often the owner (by ground
+   * truth) joined so recently that the peers around it have not learned it yet.
+   */
+  private String whyWrong(int owner) {
+    if (owner < 0) {
+      return "no live node owns the key";
+    }
+    long age = overlay.simulator().now() - overlay.joinedAt(owner);
+    long nmt = overlay.config().neighborMaintenanceMillis();
+    if (age < nmt) {
+      return "the owner had joined less than one neighbour-maintenance period (NMT) before";
+    }
+    if (age < 4 * nmt) {
+      return "the owner had joined 1 to 4 NMT before";
+    }
+    return "the owner had been up for 4 NMT or more";
+  }
+
+  /** Why LookupPeers ended at the wrong peer, with counts. */
+  public java.util.SortedMap<String, Long> wrongReasons() {
+    return java.util.Collections.unmodifiableSortedMap(wrongReasons);
   }
 
   private void fail(Throwable e) {
@@ -256,6 +290,19 @@ public final class Workload {
 
   public long publishFailures() {
     return publishFailures;
+  }
+
+  /**
+   * The share of LookupPeers that found the key's owner: routing consistency, whatever became
+   * of the stored objects (1 if none was issued).
+   */
+  public double peerLookupSuccess() {
+    return peerLookups == 0 ? 1 : (double) peerLookupsSucceeded / peerLookups;
+  }
+
+  /** The share of LookupObjects that brought the object back (1 if none was issued). */
+  public double objectLookupSuccess() {
+    return objectLookups == 0 ? 1 : (double) objectLookupsSucceeded / objectLookups;
   }
 
   /** Mean latency of succeeded lookups in milliseconds (0 if none). */

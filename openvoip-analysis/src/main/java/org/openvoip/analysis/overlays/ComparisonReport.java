@@ -69,19 +69,21 @@ public final class ComparisonReport {
       List<OverlayComparison.Result> results, String command) throws IOException {
     Files.createDirectories(dir);
     StringBuilder csv = new StringBuilder("overlay,nodes,session_median_s,seed,duration_s,"
-        + "lookups,succeeded,wrong,failed,success_ratio,latency_p50_ms,latency_p90_ms,"
+        + "lookups,succeeded,wrong,failed,success_ratio,peer_lookup_success,"
+        + "object_lookup_success,latency_p50_ms,latency_p90_ms,"
         + "latency_p99_ms,latency_mean_ms,mean_hops,bytes_per_node_per_s,"
         + "idle_bytes_per_node_per_s,objects,objects_at_owner_mean,objects_at_owner_min,"
         + "objects_lost,crashes,restarts,join_failures,live_nodes_at_end,events,fingerprint\n");
     for (OverlayComparison.Result r : results) {
       SimReport s = r.report();
       csv.append(String.format(Locale.ROOT,
-          "%s,%d,%.1f,%d,%.0f,%d,%d,%d,%d,%.6f,%d,%d,%d,%.1f,%.3f,%.1f,%.1f,%d,%.4f,%.4f,%d,%d,"
+          "%s,%d,%.1f,%d,%.0f,%d,%d,%d,%d,%.6f,%.6f,%.6f,%d,%d,%d,%.1f,%.3f,%.1f,%.1f,%d,%.4f,"
+          + "%.4f,%d,%d,"
           + "%d,%d,%d,%d,%s%n",
           s.overlay(), s.nodes(), r.cell().sessionMedianMillis() / 1000.0, s.seed(),
           s.durationMillis() / 1000.0, s.lookupsIssued(), s.lookupsSucceeded(), s.lookupsWrong(),
-          s.lookupsFailed(), s.successRatio(), s.latencyP50Millis(), s.latencyP90Millis(),
-          s.latencyP99Millis(), s.latencyMeanMillis(), s.meanHops(), s.bytesPerNodePerSecond(),
+          s.lookupsFailed(), s.successRatio(), s.peerLookupSuccess(), s.objectLookupSuccess(),
+          s.latencyP50Millis(), s.latencyP90Millis(), s.latencyP99Millis(), s.latencyMeanMillis(), s.meanHops(), s.bytesPerNodePerSecond(),
           s.idleBytesPerNodePerSecond(), s.objectsPublished(), s.objectsAtOwnerMean(),
           s.objectsAtOwnerMin(), s.objectsLost(), s.crashes(), s.restarts(), s.joinFailures(),
           s.liveNodesAtEnd(), s.eventsExecuted(), s.fingerprint()));
@@ -96,19 +98,25 @@ public final class ComparisonReport {
         + "session and down-times of the same median.%n%n", grid.seed(),
         duration(grid.durationMillis()), number(grid.lookupsPerSecond()),
         grid.churnModel()));
-    md.append("| nodes | median session | overlay | lookups | success | wrong | failed "
-        + "| p50 ms | p99 ms | mean ms | hops | bytes/node/s | objects at owner | lost |\n");
-    md.append("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("| nodes | median session | overlay | lookups | success | LookupPeer | "
+        + "LookupObject | wrong | failed | p50 ms | p99 ms | mean ms | hops | bytes/node/s "
+        + "| objects at owner | lost |\n");
+    md.append("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        + "\n");
     for (OverlayComparison.Result r : results) {
       SimReport s = r.report();
-      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %d | %.4f%% | %d | %d | %d | %d "
-          + "| %.0f | %.2f | %.0f | %.1f%% (min %.1f%%) | %d |%n", s.nodes(),
+      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %d | %.4f%% | %.4f%% | %.4f%% | %d "
+          + "| %d | %d | %d | %.0f | %.2f | %.0f | %.1f%% (min %.1f%%) | %d |%n", s.nodes(),
           median(r.cell().sessionMedianMillis()), s.overlay(), s.lookupsIssued(),
-          100 * s.successRatio(), s.lookupsWrong(), s.lookupsFailed(), s.latencyP50Millis(),
+          100 * s.successRatio(), 100 * s.peerLookupSuccess(), 100 * s.objectLookupSuccess(),
+          s.lookupsWrong(), s.lookupsFailed(), s.latencyP50Millis(),
           s.latencyP99Millis(), s.latencyMeanMillis(), s.meanHops(), s.bytesPerNodePerSecond(),
           100 * s.objectsAtOwnerMean(), 100 * s.objectsAtOwnerMin(), s.objectsLost()));
     }
-    md.append("\nWrong: the lookup ended at a peer that was not the key's owner by ground truth;"
+    md.append("\nSuccess: all lookups; LookupPeer: those that found the key's owner (routing "
+        + "consistency); LookupObject: those that brought a published object back (objects are "
+        + "published once, before the measured period, and never refreshed). ");
+    md.append("Wrong: the lookup ended at a peer that was not the key's owner by ground truth;"
         + " failed: no answer within the lookup timeout. Bytes: all P2PP traffic a node sent "
         + "during the measured period (maintenance, lookups, replication), averaged over all "
         + "nodes. Objects at owner: the share of the published objects that their owner by "
