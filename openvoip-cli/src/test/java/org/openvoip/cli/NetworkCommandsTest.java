@@ -83,6 +83,20 @@ class NetworkCommandsTest {
     assertThat(json.get("p99Ms").asDouble()).isGreaterThanOrEqualTo(json.get("p50Ms").asDouble());
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"kademlia", "bamboo"})
+  void theDemoRunsOnTheOtherOverlaysToo(String overlay) throws Exception {
+    OpenVoipCliTest.Result r = run("demo", "--overlay", overlay, "--peers", "12", "--lookups",
+        "60", "--seed", "8");
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("overlay: " + overlay, "its neighbours noticed",
+        "restarted 1 peers");
+    String[] lines = r.out().strip().split("\n");
+    JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
+    assertThat(json.get("overlay").asText()).isEqualTo(overlay);
+    assertThat(json.get("succeeded").asInt()).isEqualTo(60);
+  }
+
   @Test
   void putAndGetThroughABootstrapServerAndANode() throws Exception {
     Path data = dir.resolve("node1");
