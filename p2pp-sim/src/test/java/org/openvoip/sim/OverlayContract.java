@@ -191,6 +191,39 @@ abstract class OverlayContract {
   }
 
   @Test
+  void aReplicaHolderThatRestartsGetsItsCopiesAgain() {
+    OverlayConfig c = config();
+    SimOverlay o = build(c, 32, 16);
+    SplittableRandom r = new SplittableRandom(16);
+    Bytes key = randomKey(r);
+    o.node(randomLive(o, r)).publish(key, CONTENT, 0, Bytes.of((byte) 1), 3600);
+    o.run(5000 + c.replicationMillis());
+    // The replica holders (not the owner, not node 0) crash and restart at once under their
+    // IDs, before anyone notices: they come back empty, and must be sent their copies again.
+    List<Integer> holders = new ArrayList<>();
+    for (int i = 1; i < o.size(); i++) {
+      if (i != o.owner(key) && o.node(i).holdsNow(key, CONTENT, 0)) {
+        holders.add(i);
+      }
+    }
+    assertThat(holders).as("replicas were made").hasSize(c.replicas() - 1);
+    for (int i : holders) {
+      o.crash(i);
+      o.restart(i);
+    }
+    // A primary sends every copy again each 4 replication periods.
+    o.run(3 * c.neighborMaintenanceMillis() + 6 * c.replicationMillis());
+    int copies = 0;
+    for (int i = 0; i < o.size(); i++) {
+      if (o.online(i) && o.node(i).holdsNow(key, CONTENT, 0)) {
+        copies++;
+      }
+    }
+    assertThat(copies).as("copies of %s after its replica holders restarted", key)
+        .isGreaterThanOrEqualTo(c.replicas());
+  }
+
+  @Test
   void gracefulLeavesHandObjectsOver() {
     OverlayConfig c = config();
     SimOverlay o = build(c, 30, 15);

@@ -61,6 +61,8 @@ final class Engine {
   }
 
   private static final int NEXT_HOPS_IN_REDIRECT = 3;
+  /** Replication periods after which a primary sends every copy again. */
+  private static final int COPY_REFRESH_PASSES = 4;
   private static final int FORWARD_ATTEMPTS = 3;
   private static final int OBJECTS_PER_MESSAGE = 32;
   private static final int BOOTSTRAP_PEERS = 8;
@@ -231,6 +233,7 @@ final class Engine {
     if (h.kind().isResponse() && h.responseCode() == ResponseCode.OVERLOADED) {
       counters.increment("overlay.peer-not-in-overlay");
       overlay.peerLeft(p);
+      holdsNoCopies(p.id());
     } else {
       overlay.peerSeen(p);
     }
@@ -252,6 +255,7 @@ final class Engine {
           public void onFailure(int code, String reason) {
             counters.increment("overlay.peer-unresponsive");
             overlay.peerFailed(to);
+            holdsNoCopies(to.id());
             reply.onFailure(code, reason);
           }
         });
@@ -745,8 +749,14 @@ final class Engine {
     Message m = in.message();
     return switch (m.header().method()) {
       case JOIN -> {
-        // A new neighbour: hand it its objects now, before the answer it waits for.
+        // A new neighbour: hand it its objects now, before the answer it waits for. A peer
+        // that joins holds nothing, even one that held copies before it crashed and restarted
+        // under the same ID: it gets them again.
         counters.increment("overlay.neighbor-joins");
+        PeerInfo joiner = m.first(PeerInfo.class);
+        if (joiner != null) {
+          holdsNoCopies(joiner.id());
+        }
         replicationPass();
         yield new Answer(ResponseCode.OK, withSelf(List.of()));
       }
@@ -1021,10 +1031,26 @@ final class Engine {
     }
     counters.increment("overlay.leaves-received");
     overlay.peerLeft(p);
+    holdsNoCopies(p.id());
     counters.add("storage.copies-received", keepCopies(m.all(ResourceObject.class), true));
   }
 
   // ---------------------------------------------------------------------------- replication
+
+  /**
+   * The peer {@code id} failed, left or (re)joined: whatever copies it held are gone, so the
+   * next replication pass sends them again if it is still a replica holder.
+   */
+  private void holdsNoCopies(Bytes id) {
+    if (storage.size() == 0) {
+      return;
+    }
+    for (Storage.Stored s : storage.all()) {
+      if (!s.copiesAt.isEmpty()) {
+        s.copiesAt.remove(id);
+      }
+    }
+  }
 
   /** Runs a replication pass within a second (after tables or responsibilities changed). */
   void replicationSoon() {
@@ -1084,11 +1110,21 @@ final class Engine {
     }
   }
 
-  /** Sends each object to the replica holders that do not have it yet. */
+  /**
+   * Sends each object to the replica holders that do not have it yet, and every
+   * {@value #COPY_REFRESH_PASSES} replication periods to all of them again: a holder that
+   * crashed and came back under its ID before this node noticed holds nothing, and nothing
+   * else would tell.
+   */
   private void replicate(List<Storage.Stored> objects, long now) {
     Map<PeerRef, List<Storage.Stored>> batches = new LinkedHashMap<>();
+    long refresh = COPY_REFRESH_PASSES * oc.replicationMillis();
     for (Storage.Stored s : objects) {
       s.primary = true;
+      if (s.copiesRefreshedAt == Long.MIN_VALUE || now - s.copiesRefreshedAt >= refresh) {
+        s.copiesAt.clear();
+        s.copiesRefreshedAt = now;
+      }
       for (PeerRef p : overlay.replicaSet(s.key.resourceId(), oc.replicas() - 1)) {
         if (s.copiesAt.add(p.id())) {
           batches.computeIfAbsent(p, k -> new ArrayList<>()).add(s);

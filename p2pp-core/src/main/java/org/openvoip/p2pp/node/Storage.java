@@ -37,6 +37,8 @@ final class Storage {
     final ResourceObject object;
     final long expiresAt;
     final Set<Bytes> copiesAt = new HashSet<>();
+    /** When {@link #copiesAt} was last emptied to send every copy again. */
+    long copiesRefreshedAt = Long.MIN_VALUE;
     /** Whether this node was responsible for it at the last replication pass. */
     boolean primary;
 
