@@ -72,12 +72,20 @@ final class CompareCommand implements Callable<Integer> {
       + " run uses one).")
   Integer jobs;
 
+  @Option(names = "--from", split = ",", paramLabel = "CSV", description = "Run nothing: draw"
+      + " the tables and plots again from results.csv files of earlier runs (several grids "
+      + "together, e.g. one per size); the grid options are then ignored.")
+  List<Path> from;
+
   @Option(names = "--out", required = true, paramLabel = "DIR",
       description = "Directory for the results (created if missing).")
   Path out;
 
   @Override
   public Integer call() {
+    if (from != null) {
+      return redraw();
+    }
     OverlayComparison.Grid grid = grid();
     int parallel = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
     PrintWriter err = spec.commandLine().getErr();
@@ -105,6 +113,41 @@ final class CompareCommand implements Callable<Integer> {
       err.println("openvoip sim compare: cannot write to " + out + ": " + e.getMessage());
       return 1;
     }
+    return plots(results);
+  }
+
+  /** Tables and plots from earlier runs' CSV files. */
+  private int redraw() {
+    PrintWriter err = spec.commandLine().getErr();
+    List<OverlayComparison.Result> results = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Path f : from) {
+      try {
+        results.addAll(ComparisonReport.readCsv(f));
+      } catch (IOException e) {
+        throw new ParameterException(spec.commandLine(), "cannot read --from " + f + ": "
+            + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "bad --from: " + e.getMessage());
+      }
+      names.add(f.toString());
+    }
+    List<String> command = new ArrayList<>(List.of("./openvoip", "sim", "compare", "--from",
+        String.join(",", names), "--out", out.toString()));
+    try {
+      ComparisonReport.writeTables(out, "Drawn again from " + String.join(" and ", names)
+          + ": each run with the seed, duration and settings it ran with.", results,
+          String.join(" ", command));
+    } catch (IOException e) {
+      err.println("openvoip sim compare: cannot write to " + out + ": " + e.getMessage());
+      return 1;
+    }
+    return plots(results);
+  }
+
+  private int plots(List<OverlayComparison.Result> results) {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter stdout = spec.commandLine().getOut();
     try {
       ComparisonReport.writePlots(out, results);
     } catch (IOException e) {

@@ -58,10 +58,19 @@ class CompareCommandTest {
       assertThat(image.getWidth()).isEqualTo(900);
     }
     assertThat(r.out()).contains(out.resolve("results.csv").toString());
+    // Drawn again from the CSV, without running: the same tables.
+    Path again = dir.resolve("again");
+    r = OpenVoipCliTest.run("sim", "compare", "--from", out.resolve("results.csv").toString(),
+        "--out", again.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Files.readAllLines(again.resolve("results.csv"))).isEqualTo(csv);
+    assertThat(Files.readString(again.resolve("results.md"))).contains("| 20 | 1m | bamboo |",
+        "Drawn again from ");
+    assertThat(ImageIO.read(again.resolve("success.png").toFile())).isNotNull();
   }
 
   @Test
-  void badArgumentsSayWhatIsWrong(@TempDir Path dir) {
+  void badArgumentsSayWhatIsWrong(@TempDir Path dir) throws Exception {
     OpenVoipCliTest.Result r = OpenVoipCliTest.run("sim", "compare", "--overlays",
         "chord,pastry", "--out", dir.toString());
     assertThat(r.exit()).isEqualTo(2);
@@ -70,6 +79,11 @@ class CompareCommandTest {
         dir.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--session-median", "'often' is not a duration");
+    java.nio.file.Files.writeString(dir.resolve("x.csv"), "a,b\n1,2\n");
+    r = OpenVoipCliTest.run("sim", "compare", "--from", dir.resolve("x.csv").toString(), "--out",
+        dir.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("bad --from: ", "no column 'overlay'");
     r = OpenVoipCliTest.run("sim", "compare", "--nodes", "1000");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--out");

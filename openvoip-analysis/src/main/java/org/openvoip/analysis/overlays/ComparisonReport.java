@@ -67,6 +67,16 @@ public final class ComparisonReport {
   /** Writes the CSV and Markdown tables. */
   public static void writeTables(Path dir, OverlayComparison.Grid grid,
       List<OverlayComparison.Result> results, String command) throws IOException {
+    writeTables(dir, String.format(Locale.ROOT, "Seed %d, %s measured per run after joining and "
+        + "stabilization, %s lookups per second (half LookupPeer, half LookupObject), %s "
+        + "session and down-times of the same median.", grid.seed(),
+        duration(grid.durationMillis()), number(grid.lookupsPerSecond()), grid.churnModel()),
+        results, command);
+  }
+
+  /** Writes the CSV and Markdown tables, with a line that says how the runs were set up. */
+  public static void writeTables(Path dir, String setup, List<OverlayComparison.Result> results,
+      String command) throws IOException {
     Files.createDirectories(dir);
     StringBuilder csv = new StringBuilder("overlay,nodes,session_median_s,seed,duration_s,"
         + "lookups,succeeded,wrong,failed,success_ratio,peer_lookup_success,"
@@ -77,7 +87,7 @@ public final class ComparisonReport {
     for (OverlayComparison.Result r : results) {
       SimReport s = r.report();
       csv.append(String.format(Locale.ROOT,
-          "%s,%d,%.1f,%d,%.0f,%d,%d,%d,%d,%.6f,%.6f,%.6f,%d,%d,%d,%.1f,%.3f,%.1f,%.1f,%d,%.4f,"
+          "%s,%d,%.1f,%d,%.0f,%d,%d,%d,%d,%.6f,%.6f,%.6f,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%d,%.4f,"
           + "%.4f,%d,%d,"
           + "%d,%d,%d,%d,%s%n",
           s.overlay(), s.nodes(), r.cell().sessionMedianMillis() / 1000.0, s.seed(),
@@ -93,11 +103,7 @@ public final class ComparisonReport {
     StringBuilder md = new StringBuilder();
     md.append("# Overlay comparison\n\n");
     md.append("`").append(command).append("`\n\n");
-    md.append(String.format(Locale.ROOT, "Seed %d, %s measured per run after joining and "
-        + "stabilization, %s lookups per second (half LookupPeer, half LookupObject), %s "
-        + "session and down-times of the same median.%n%n", grid.seed(),
-        duration(grid.durationMillis()), number(grid.lookupsPerSecond()),
-        grid.churnModel()));
+    md.append(setup).append("\n\n");
     md.append("| nodes | median session | overlay | lookups | success | LookupPeer | "
         + "LookupObject | wrong | failed | p50 ms | p99 ms | mean ms | hops | bytes/node/s "
         + "| objects at owner | lost |\n");
@@ -126,6 +132,77 @@ public final class ComparisonReport {
   }
 
   /**
+   * Reads the runs back from {@code results.csv} files this class wrote, in file order, for
+   * tables and plots drawn again (or of several grids together) without running anything.
+   * Fields the CSV does not carry are zero.
+   *
+   * @throws IllegalArgumentException naming the file and line when a line does not parse
+   */
+  public static List<OverlayComparison.Result> readCsv(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    if (lines.isEmpty()) {
+      throw new IllegalArgumentException(file + ": empty, not a results.csv");
+    }
+    List<String> header = List.of(lines.get(0).split(","));
+    for (String needed : List.of("overlay", "nodes", "session_median_s", "seed", "duration_s",
+        "success_ratio", "latency_p50_ms", "latency_p99_ms", "mean_hops",
+        "bytes_per_node_per_s", "fingerprint")) {
+      if (!header.contains(needed)) {
+        throw new IllegalArgumentException(file + ": no column '" + needed
+            + "', not a results.csv of openvoip sim compare");
+      }
+    }
+    List<OverlayComparison.Result> out = new ArrayList<>();
+    for (int n = 1; n < lines.size(); n++) {
+      if (lines.get(n).isBlank()) {
+        continue;
+      }
+      String[] f = lines.get(n).split(",", -1);
+      if (f.length != header.size()) {
+        throw new IllegalArgumentException(file + " line " + (n + 1) + ": " + f.length
+            + " fields, the header has " + header.size());
+      }
+      Map<String, String> v = new LinkedHashMap<>();
+      for (int i = 0; i < f.length; i++) {
+        v.put(header.get(i), f[i]);
+      }
+      try {
+        out.add(result(v));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(file + " line " + (n + 1) + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private static OverlayComparison.Result result(Map<String, String> v) {
+    long medianMillis = Math.round(1000 * d(v, "session_median_s"));
+    int nodes = (int) l(v, "nodes");
+    SimReport s = new SimReport(v.get("overlay"), nodes, l(v, "seed"),
+        Math.round(1000 * d(v, "duration_s")), medianMillis > 0 ? "sessions of median "
+        + median(medianMillis) : "none", l(v, "lookups"), l(v, "succeeded"), l(v, "wrong"),
+        l(v, "failed"), d(v, "success_ratio"), d(v, "peer_lookup_success"),
+        d(v, "object_lookup_success"), l(v, "latency_p50_ms"), l(v, "latency_p90_ms"),
+        l(v, "latency_p99_ms"), d(v, "latency_mean_ms"), d(v, "mean_hops"),
+        d(v, "bytes_per_node_per_s"), d(v, "idle_bytes_per_node_per_s"), (int) l(v, "objects"),
+        d(v, "objects_at_owner_mean"), d(v, "objects_at_owner_min"), (int) l(v, "objects_lost"),
+        l(v, "crashes"), 0, l(v, "restarts"), (int) l(v, "live_nodes_at_end"),
+        l(v, "join_failures"), l(v, "events"), 0, 0, 0, v.get("fingerprint"));
+    return new OverlayComparison.Result(
+        new OverlayComparison.Cell(s.overlay(), nodes, medianMillis), s);
+  }
+
+  private static double d(Map<String, String> v, String column) {
+    String x = v.get(column);
+    return x == null || x.isEmpty() ? 0 : Double.parseDouble(x);
+  }
+
+  private static long l(Map<String, String> v, String column) {
+    String x = v.get(column);
+    return x == null || x.isEmpty() ? 0 : Long.parseLong(x);
+  }
+
+  /**
    * Writes the four plots.
    *
    * @throws java.awt.AWTError or a RuntimeException from Java2D when the JVM finds no fonts
@@ -135,19 +212,20 @@ public final class ComparisonReport {
       throws IOException {
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(dir);
-    plot(dir.resolve("success.png"), "Lookup success", "lookups that found the owner (%)",
-        results, s -> 100 * s.successRatio(), false);
+    plot(dir.resolve("success.png"), "Lookup success: LookupPeer (solid), all lookups (dashed)",
+        "lookups that succeeded (%)", results, s -> 100 * s.peerLookupSuccess(),
+        s -> 100 * s.successRatio());
     plot(dir.resolve("latency.png"), "Lookup latency: p50 (solid) and p99 (dashed)",
-        "milliseconds", results, s -> s.latencyP50Millis(), true);
+        "milliseconds", results, s -> s.latencyP50Millis(), s -> s.latencyP99Millis());
     plot(dir.resolve("hops.png"), "Mean hops per successful lookup", "hops", results,
-        SimReport::meanHops, false);
+        SimReport::meanHops, null);
     plot(dir.resolve("bytes.png"), "Traffic per node", "bytes per node per second", results,
-        SimReport::bytesPerNodePerSecond, false);
+        SimReport::bytesPerNodePerSecond, null);
   }
 
   private static void plot(Path file, String title, String yLabel,
-      List<OverlayComparison.Result> results, ToDoubleFunction<SimReport> y, boolean withP99)
-      throws IOException {
+      List<OverlayComparison.Result> results, ToDoubleFunction<SimReport> y,
+      ToDoubleFunction<SimReport> dashed) throws IOException {
     Map<String, List<OverlayComparison.Result>> lines = new LinkedHashMap<>();
     for (OverlayComparison.Result r : results) {
       if (r.cell().sessionMedianMillis() > 0) {
@@ -162,18 +240,20 @@ public final class ComparisonReport {
     for (Map.Entry<String, List<OverlayComparison.Result>> e : lines.entrySet()) {
       Color color = COLORS[line++ % COLORS.length];
       XYSeries s = new XYSeries(e.getKey());
-      XYSeries p99 = new XYSeries(e.getKey() + " p99");
+      XYSeries second = new XYSeries(e.getKey() + " (dashed)");
       for (OverlayComparison.Result r : e.getValue()) {
         double x = r.cell().sessionMedianMillis() / 60_000.0;
         s.add(x, y.applyAsDouble(r.report()));
-        p99.add(x, r.report().latencyP99Millis());
+        if (dashed != null) {
+          second.add(x, dashed.applyAsDouble(r.report()));
+        }
       }
       data.addSeries(s);
       renderer.setSeriesPaint(series, color);
       renderer.setSeriesStroke(series, new BasicStroke(2f));
       series++;
-      if (withP99) {
-        data.addSeries(p99);
+      if (dashed != null) {
+        data.addSeries(second);
         renderer.setSeriesPaint(series, color);
         renderer.setSeriesStroke(series, new BasicStroke(2f, BasicStroke.CAP_BUTT,
             BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
@@ -186,7 +266,17 @@ public final class ComparisonReport {
     XYPlot p = chart.getXYPlot();
     LogarithmicAxis x = new LogarithmicAxis("median session time (minutes, log scale)");
     x.setStrictValuesFlag(false);
-    x.setAutoRangeNextLogFlag(true);
+    double lo = Double.MAX_VALUE;
+    double hi = 0;
+    for (List<OverlayComparison.Result> rs : lines.values()) {
+      for (OverlayComparison.Result r : rs) {
+        lo = Math.min(lo, r.cell().sessionMedianMillis() / 60_000.0);
+        hi = Math.max(hi, r.cell().sessionMedianMillis() / 60_000.0);
+      }
+    }
+    if (hi > 0) {
+      x.setRange(lo / 1.5, hi * 1.5);
+    }
     p.setDomainAxis(x);
     ((NumberAxis) p.getRangeAxis()).setAutoRangeIncludesZero(false);
     p.setRenderer(renderer);
