@@ -1,7 +1,6 @@
 package org.openvoip.p2pp.overlay.bamboo;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +10,7 @@ import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.overlay.Overlay;
 import org.openvoip.p2pp.overlay.OverlayContext;
 import org.openvoip.p2pp.overlay.PeerRef;
+import org.openvoip.p2pp.overlay.RecentlyGone;
 import org.openvoip.p2pp.overlay.Ring;
 import org.openvoip.p2pp.overlay.Xor;
 import org.openvoip.p2pp.wire.Bytes;
@@ -66,7 +66,7 @@ final class Bamboo implements Overlay {
   /** Every peer kept, leaves and routing-table entries, by ID. */
   private final TreeMap<Bytes, PeerRef> known = new TreeMap<>();
   private final PeerRef[][] table;
-  private final Map<Bytes, Long> gone = new HashMap<>();
+  private final RecentlyGone gone;
   /** Leaves being probed because a neighbour's leaf set left them out. */
   private final Set<Bytes> probing = new HashSet<>();
   /** After joining: the peers asked while meeting the neighbours, or null. */
@@ -80,6 +80,7 @@ final class Bamboo implements Overlay {
 
   Bamboo(OverlayContext ctx) {
     this.ctx = ctx;
+    this.gone = new RecentlyGone(RecentlyGone.windowOf(ctx));
     this.selfId = ctx.self().id();
     this.bits = 8 * selfId.length();
     this.digitBits = ctx.config().digitBits();
@@ -275,9 +276,7 @@ final class Bamboo implements Overlay {
 
   @Override
   public void peerSeen(PeerRef peer) {
-    if (!gone.isEmpty()) {
-      gone.remove(peer.id());
-    }
+    gone.clear(peer.id());
     learn(peer, true);
   }
 
@@ -294,7 +293,7 @@ final class Bamboo implements Overlay {
   @Override
   public void tablesReceived(PeerRef from, List<PeerRef> routingTable,
       List<PeerRef> neighborTable) {
-    gone.remove(from.id());
+    gone.clear(from.id());
     learn(from, true);
     leafSetOf(from, neighborTable);
     routingTable.forEach(this::hearsOf);
@@ -381,13 +380,9 @@ final class Bamboo implements Overlay {
     if (!sameSpace(p.id())) {
       return;
     }
-    Long since = gone.get(p.id());
-    if (since != null) {
-      if (ctx.now() - since < goneMillis()) {
-        ctx.counters().increment("bamboo.ignored-recently-gone");
-        return;
-      }
-      gone.remove(p.id());
+    if (gone.ignores(p.id(), ctx.now())) {
+      ctx.counters().increment("bamboo.ignored-recently-gone");
+      return;
     }
     learn(p, false);
   }
@@ -488,24 +483,10 @@ final class Bamboo implements Overlay {
       table[r][digit(id, r)] = null;
     }
     changes++;
-    markGone(id);
+    gone.mark(id, ctx.now());
     if (leaf) {
       ctx.responsibilityChanged();
     }
-  }
-
-  /** How long second-hand news of a dead peer is ignored: a few maintenance rounds. */
-  private long goneMillis() {
-    return 4 * Math.max(ctx.config().neighborMaintenanceMillis(),
-        ctx.config().keepAliveMillis());
-  }
-
-  private void markGone(Bytes id) {
-    long now = ctx.now();
-    if (gone.size() > 256) {
-      gone.values().removeIf(t -> now - t > goneMillis());
-    }
-    gone.put(id, now);
   }
 
   // ---------------------------------------------------------------------------- maintenance

@@ -1,13 +1,12 @@
 package org.openvoip.p2pp.overlay.kademlia;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.overlay.Overlay;
 import org.openvoip.p2pp.overlay.OverlayContext;
 import org.openvoip.p2pp.overlay.PeerRef;
+import org.openvoip.p2pp.overlay.RecentlyGone;
 import org.openvoip.p2pp.overlay.Xor;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.Message;
@@ -67,7 +66,7 @@ final class Kademlia implements Overlay {
   private int size;
   private long changes;
   private boolean running;
-  private final Map<Bytes, Long> gone = new HashMap<>();
+  private final RecentlyGone gone;
   private final Counters.Counter refreshes;
   private final Counters.Counter evictionChecks;
   private final Counters.Counter neighborRounds;
@@ -82,6 +81,7 @@ final class Kademlia implements Overlay {
 
   Kademlia(OverlayContext ctx) {
     this.ctx = ctx;
+    this.gone = new RecentlyGone(RecentlyGone.windowOf(ctx));
     this.selfId = ctx.self().id();
     this.bits = 8 * selfId.length();
     this.k = ctx.config().bucketSize();
@@ -306,9 +306,7 @@ final class Kademlia implements Overlay {
 
   @Override
   public void peerSeen(PeerRef peer) {
-    if (!gone.isEmpty()) {
-      gone.remove(peer.id());
-    }
+    gone.clear(peer.id());
     seen(peer);
   }
 
@@ -325,7 +323,7 @@ final class Kademlia implements Overlay {
   @Override
   public void tablesReceived(PeerRef from, List<PeerRef> routingTable,
       List<PeerRef> neighborTable) {
-    gone.remove(from.id());
+    gone.clear(from.id());
     seen(from);
     neighborTable.forEach(this::hearsOf);
     routingTable.forEach(this::hearsOf);
@@ -404,13 +402,9 @@ final class Kademlia implements Overlay {
     if (!sameSpace(p.id())) {
       return;
     }
-    Long since = gone.get(p.id());
-    if (since != null) {
-      if (ctx.now() - since < goneMillis()) {
-        ctx.counters().increment("kademlia.ignored-recently-gone");
-        return;
-      }
-      gone.remove(p.id());
+    if (gone.ignores(p.id(), ctx.now())) {
+      ctx.counters().increment("kademlia.ignored-recently-gone");
+      return;
     }
     int j = bucketOf(p.id());
     Bucket b = bucket(j);
@@ -440,7 +434,7 @@ final class Kademlia implements Overlay {
     b.peers.remove(i);
     size--;
     changes++;
-    markGone(peer.id());
+    gone.mark(peer.id(), ctx.now());
     if (!b.replacements.isEmpty()) {
       b.peers.add(b.replacements.remove(b.replacements.size() - 1));
       size++;
@@ -450,20 +444,6 @@ final class Kademlia implements Overlay {
     if (isNeighbor(peer.id())) {
       ctx.responsibilityChanged();
     }
-  }
-
-  /** How long second-hand news of a dead peer is ignored: a few neighbour rounds. */
-  private long goneMillis() {
-    return 4 * Math.max(ctx.config().neighborMaintenanceMillis(),
-        ctx.config().keepAliveMillis());
-  }
-
-  private void markGone(Bytes id) {
-    long now = ctx.now();
-    if (gone.size() > 256) {
-      gone.values().removeIf(t -> now - t > goneMillis());
-    }
-    gone.put(id, now);
   }
 
   // ---------------------------------------------------------------------------- maintenance
