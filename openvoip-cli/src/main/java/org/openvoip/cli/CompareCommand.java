@@ -89,7 +89,6 @@ final class CompareCommand implements Callable<Integer> {
     OverlayComparison.Grid grid = grid();
     int parallel = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
     PrintWriter err = spec.commandLine().getErr();
-    PrintWriter stdout = spec.commandLine().getOut();
     int total = grid.cells().size();
     err.printf(Locale.ROOT, "compare: %d runs (%s x %s nodes x sessions %s), %d at a time%n",
         total, String.join(",", overlays), join(nodes), String.join(",", sessionMedians),
