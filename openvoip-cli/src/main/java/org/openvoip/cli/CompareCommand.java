@@ -30,6 +30,8 @@ final class CompareCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Mixin OverlayOptions overlayOptions;
+
   @Option(names = "--overlays", split = ",", defaultValue = "chord,kademlia,bamboo",
       paramLabel = "NAME", description = "Overlays to compare (default: ${DEFAULT-VALUE}).")
   List<String> overlays;
@@ -178,7 +180,7 @@ final class CompareCommand implements Callable<Integer> {
     if (!churnModel.equals("exponential")) {
       words.addAll(List.of("--churn-model", churnModel));
     }
-    return String.join(" ", words);
+    return String.join(" ", words) + overlayOptions.asArguments();
   }
 
   private static String join(List<Integer> xs) {
@@ -231,7 +233,8 @@ final class CompareCommand implements Callable<Integer> {
     if (!(paretoShape > 0) || !(weibullShape > 0)) {
       throw new ParameterException(spec.commandLine(), "shapes must be positive");
     }
-    return new OverlayComparison.Grid(overlays, nodes, medians, seed, durationMillis,
+    return new OverlayComparison.Grid(overlayOptions.config(overlays.get(0)), overlays, nodes,
+        medians, seed, durationMillis,
         lookupsPerSecond, churnModel, sessions);
   }
 

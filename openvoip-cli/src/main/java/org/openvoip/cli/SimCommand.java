@@ -28,6 +28,8 @@ final class SimCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Mixin OverlayOptions overlayOptions;
+
   @Option(names = "--overlay", defaultValue = "chord", description = "Overlay algorithm "
       + "(default: ${DEFAULT-VALUE}).")
   String overlay;
@@ -195,7 +197,7 @@ final class SimCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--churn-model must be exponential,"
           + " pareto or weibull, not '" + churnModel + "'");
     }
-    OverlayConfig oc = OverlayConfig.DEFAULTS.toBuilder().algorithm(overlay).build();
+    OverlayConfig oc = overlayOptions.config(overlay);
     Experiment.Config c = Experiment.Config.of(oc, nodes, seed, durationMillis)
         .withLookupsPerSecond(lookupsPerSecond)
         .withLossRate(loss)

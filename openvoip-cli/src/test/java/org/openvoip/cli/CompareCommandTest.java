@@ -32,7 +32,8 @@ class CompareCommandTest {
     Path out = dir.resolve("cmp");
     OpenVoipCliTest.Result r = OpenVoipCliTest.run("sim", "compare", "--nodes", "20",
         "--session-median", "1m,none", "--overlays", "chord,bamboo", "--duration", "30s",
-        "--lookups-per-second", "5", "--seed", "4", "--out", out.toString());
+        "--lookups-per-second", "5", "--seed", "4", "--neighbor-maintenance", "20s", "--out",
+        out.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.err()).contains("compare: 4 runs", "compare: [4/4]");
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
@@ -49,7 +50,8 @@ class CompareCommandTest {
     assertThat(csv.get(1)).matches(".*,[0-9a-f]{16}");
     String md = Files.readString(out.resolve("results.md"));
     assertThat(md).contains("./openvoip sim compare --nodes 20 --session-median 1m,none "
-        + "--overlays chord,bamboo --seed 4 --duration 30s --lookups-per-second 5",
+        + "--overlays chord,bamboo --seed 4 --duration 30s --lookups-per-second 5 "
+        + "--neighbor-maintenance 20s", "neighbour maintenance every 20s",
         "| 20 | 1m | bamboo |",
         "| 20 | none | chord |");
     for (String png : List.of("success.png", "latency.png", "hops.png", "bytes.png")) {

@@ -85,6 +85,27 @@ class SimCommandTest {
   }
 
   @Test
+  void maintenancePeriodsAndReplicasCanBeSet() throws Exception {
+    OpenVoipCliTest.Result slow = OpenVoipCliTest.run("sim", "--nodes", "20", "--duration",
+        "1m", "--overlay", "bamboo", "--json");
+    OpenVoipCliTest.Result fast = OpenVoipCliTest.run("sim", "--nodes", "20", "--duration",
+        "1m", "--overlay", "bamboo", "--keepalive", "2s", "--neighbor-maintenance", "5s",
+        "--routing-maintenance", "10s", "--replication", "5s", "--replicas", "4", "--json");
+    assertThat(fast.exit()).as(fast.err()).isZero();
+    String[] a = slow.out().strip().split("\n");
+    String[] b = fast.out().strip().split("\n");
+    JsonNode js = new ObjectMapper().readTree(a[a.length - 1]);
+    JsonNode jf = new ObjectMapper().readTree(b[b.length - 1]);
+    // Faster maintenance sends more: the idle overlay's traffic rises.
+    assertThat(jf.get("idleBytesPerNodePerSecond").asDouble())
+        .isGreaterThan(1.5 * js.get("idleBytesPerNodePerSecond").asDouble());
+    OpenVoipCliTest.Result bad = OpenVoipCliTest.run("sim", "--duration", "1m", "--replicas",
+        "9");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("need 1 <= replicas <= successors + 1");
+  }
+
+  @Test
   void badValuesAreUsageErrorsThatSayWhatIsWrong() {
     OpenVoipCliTest.Result r = OpenVoipCliTest.run("sim", "--duration", "ten minutes");
     assertThat(r.exit()).isEqualTo(2);

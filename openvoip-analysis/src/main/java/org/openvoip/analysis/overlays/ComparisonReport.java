@@ -69,9 +69,13 @@ public final class ComparisonReport {
       List<OverlayComparison.Result> results, String command) throws IOException {
     writeTables(dir, String.format(Locale.ROOT, "Seed %d, %s measured per run after joining and "
         + "stabilization, %s lookups per second (half LookupPeer, half LookupObject), %s "
-        + "session and down-times of the same median.", grid.seed(),
-        duration(grid.durationMillis()), number(grid.lookupsPerSecond()), grid.churnModel()),
-        results, command);
+        + "session and down-times of the same median. Every overlay with KeepAlive every %s, "
+        + "neighbour maintenance every %s, routing maintenance every %s, replication every %s, "
+        + "r = %d copies.", grid.seed(), duration(grid.durationMillis()),
+        number(grid.lookupsPerSecond()), grid.churnModel(),
+        duration(grid.base().keepAliveMillis()), duration(grid.base().neighborMaintenanceMillis()),
+        duration(grid.base().routingMaintenanceMillis()), duration(grid.base().replicationMillis()),
+        grid.base().replicas()), results, command);
   }
 
   /** Writes the CSV and Markdown tables, with a line that says how the runs were set up. */

@@ -23,10 +23,12 @@ public final class OverlayComparison {
   /**
    * The grid.
    *
+   * @param base the overlay configuration of every run but its algorithm (timers, replicas)
    * @param sessionMediansMillis median session times; 0 for a run without churn
    * @param sessions the session (and down-time) distribution for a median
    */
-  public record Grid(List<String> overlays, List<Integer> nodes, List<Long> sessionMediansMillis,
+  public record Grid(OverlayConfig base, List<String> overlays, List<Integer> nodes,
+      List<Long> sessionMediansMillis,
       long seed, long durationMillis, double lookupsPerSecond, String churnModel,
       LongFunction<Distribution> sessions) {
     public Grid {
@@ -52,7 +54,7 @@ public final class OverlayComparison {
     }
 
     Experiment.Config config(Cell c) {
-      OverlayConfig oc = OverlayConfig.DEFAULTS.toBuilder().algorithm(c.overlay()).build();
+      OverlayConfig oc = base.toBuilder().algorithm(c.overlay()).build();
       Experiment.Config x = Experiment.Config.of(oc, c.nodes(), seed, durationMillis)
           .withLookupsPerSecond(lookupsPerSecond);
       if (c.sessionMedianMillis() > 0) {

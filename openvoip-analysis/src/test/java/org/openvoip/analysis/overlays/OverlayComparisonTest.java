@@ -17,7 +17,8 @@ class OverlayComparisonTest {
   };
 
   private static OverlayComparison.Grid grid() {
-    return new OverlayComparison.Grid(List.of("chord", "kademlia", "bamboo"), List.of(24),
+    return new OverlayComparison.Grid(org.openvoip.p2pp.node.OverlayConfig.DEFAULTS,
+        List.of("chord", "kademlia", "bamboo"), List.of(24),
         List.of(60_000L, 0L), 3, 30_000, 5, "exponential", Distribution::exponentialMedian);
   }
 

@@ -1,0 +1,81 @@
+package org.openvoip.cli;
+
+import org.openvoip.p2pp.node.OverlayConfig;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The overlay configuration's maintenance periods and replica count, for simulations that
+ * explore them (the draft's defaults suit hour-long sessions, not minute-long ones).
+ */
+final class OverlayOptions {
+  @Spec(Spec.Target.MIXEE) CommandSpec spec;
+
+  @Option(names = "--keepalive", converter = Durations.Converter.class, paramLabel = "DURATION",
+      description = "KeepAlive period KAT (default: 10s).")
+  Long keepAliveMillis;
+
+  @Option(names = "--neighbor-maintenance", converter = Durations.Converter.class,
+      paramLabel = "DURATION", description = "Neighbour maintenance period NMT (default: 30s).")
+  Long neighborMaintenanceMillis;
+
+  @Option(names = "--routing-maintenance", converter = Durations.Converter.class,
+      paramLabel = "DURATION", description = "Routing-table maintenance period RMT "
+      + "(default: 30s).")
+  Long routingMaintenanceMillis;
+
+  @Option(names = "--replication", converter = Durations.Converter.class,
+      paramLabel = "DURATION", description = "Replication period RT (default: 30s).")
+  Long replicationMillis;
+
+  @Option(names = "--replicas", paramLabel = "R",
+      description = "Copies of each object, the owner's included (default: 3).")
+  Integer replicas;
+
+  /** The defaults with {@code algorithm} and whatever these options set. */
+  OverlayConfig config(String algorithm) {
+    OverlayConfig.Builder b = OverlayConfig.DEFAULTS.toBuilder().algorithm(algorithm);
+    if (keepAliveMillis != null) {
+      b.keepAliveMillis(keepAliveMillis);
+    }
+    if (neighborMaintenanceMillis != null) {
+      b.neighborMaintenanceMillis(neighborMaintenanceMillis);
+    }
+    if (routingMaintenanceMillis != null) {
+      b.routingMaintenanceMillis(routingMaintenanceMillis);
+    }
+    if (replicationMillis != null) {
+      b.replicationMillis(replicationMillis);
+    }
+    if (replicas != null) {
+      b.replicas(replicas);
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** These options as given, for a command line that repeats the run ("" if none). */
+  String asArguments() {
+    StringBuilder s = new StringBuilder();
+    append(s, "--keepalive", keepAliveMillis);
+    append(s, "--neighbor-maintenance", neighborMaintenanceMillis);
+    append(s, "--routing-maintenance", routingMaintenanceMillis);
+    append(s, "--replication", replicationMillis);
+    if (replicas != null) {
+      s.append(" --replicas ").append(replicas);
+    }
+    return s.toString();
+  }
+
+  private static void append(StringBuilder s, String name, Long millis) {
+    if (millis != null) {
+      s.append(' ').append(name).append(' ')
+          .append(org.openvoip.analysis.overlays.ComparisonReport.duration(millis));
+    }
+  }
+}
