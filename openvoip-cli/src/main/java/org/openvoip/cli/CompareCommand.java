@@ -54,6 +54,10 @@ final class CompareCommand implements Callable<Integer> {
       + " and stabilization (default: ${DEFAULT-VALUE}).")
   long durationMillis;
 
+  @Option(names = "--republish", converter = Durations.Converter.class, paramLabel = "DURATION",
+      description = "Publish the objects again this often in every run (default: never).")
+  Long republishMillis;
+
   @Option(names = "--lookups-per-second", defaultValue = "10", description = "Lookup rate of "
       + "each run (default: ${DEFAULT-VALUE}).")
   double lookupsPerSecond;
@@ -180,6 +184,9 @@ final class CompareCommand implements Callable<Integer> {
     if (!churnModel.equals("exponential")) {
       words.addAll(List.of("--churn-model", churnModel));
     }
+    if (republishMillis != null) {
+      words.addAll(List.of("--republish", ComparisonReport.duration(republishMillis)));
+    }
     return String.join(" ", words) + overlayOptions.asArguments();
   }
 
@@ -233,9 +240,12 @@ final class CompareCommand implements Callable<Integer> {
     if (!(paretoShape > 0) || !(weibullShape > 0)) {
       throw new ParameterException(spec.commandLine(), "shapes must be positive");
     }
+    if (republishMillis != null && republishMillis <= 0) {
+      throw new ParameterException(spec.commandLine(), "--republish must be positive");
+    }
     return new OverlayComparison.Grid(overlayOptions.config(overlays.get(0)), overlays, nodes,
-        medians, seed, durationMillis,
-        lookupsPerSecond, churnModel, sessions);
+        medians, seed, durationMillis, lookupsPerSecond, churnModel, sessions,
+        republishMillis == null ? 0 : republishMillis);
   }
 
   /** One line per finished run; a status line of the runs in progress every so often. */

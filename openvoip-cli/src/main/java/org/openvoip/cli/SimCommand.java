@@ -78,6 +78,11 @@ final class SimCommand implements Callable<Integer> {
       + "that end in a graceful leave rather than a crash (default: ${DEFAULT-VALUE}).")
   double leaveFraction;
 
+  @Option(names = "--republish", converter = Durations.Converter.class, paramLabel = "DURATION",
+      description = "Publish the objects again this often during the measured period, from "
+      + "random live nodes, as SIP phones refresh their registrations (default: never).")
+  Long republishMillis;
+
   @Option(names = "--lookups-per-second", defaultValue = "10", description = "Lookup rate, "
       + "Poisson arrivals (default: ${DEFAULT-VALUE}).")
   double lookupsPerSecond;
@@ -200,6 +205,7 @@ final class SimCommand implements Callable<Integer> {
     OverlayConfig oc = overlayOptions.config(overlay);
     Experiment.Config c = Experiment.Config.of(oc, nodes, seed, durationMillis)
         .withLookupsPerSecond(lookupsPerSecond)
+        .withRepublish(republishMillis == null ? 0 : republishMillis)
         .withLossRate(loss)
         .withWarmUp(joinMillis == null ? 0 : joinMillis,
             stabilizationMillis == null ? 0 : stabilizationMillis);

@@ -47,6 +47,8 @@ public final class Experiment {
    * @param objectFraction fraction of lookups that are LookupObject (the rest LookupPeer)
    * @param joinMillis join period; 0 for the default, max(10 s, 50 ms per node)
    * @param stabilizationMillis stabilization period; 0 for the default, 3 * max(NMT, RMT)
+   * @param republishMillis how often the objects are published again (as SIP phones refresh
+   *     their registrations), from a random live node; 0 for never
    */
   public record Config(
       OverlayConfig overlay,
@@ -62,7 +64,8 @@ public final class Experiment {
       int objects,
       double lossRate,
       long joinMillis,
-      long stabilizationMillis) {
+      long stabilizationMillis,
+      long republishMillis) {
 
     public Config {
       if (overlay == null) {
@@ -74,7 +77,7 @@ public final class Experiment {
       if (durationMillis <= 0) {
         throw new IllegalArgumentException("duration must be positive");
       }
-      if (objects < 0 || joinMillis < 0 || stabilizationMillis < 0) {
+      if (objects < 0 || joinMillis < 0 || stabilizationMillis < 0 || republishMillis < 0) {
         throw new IllegalArgumentException("objects and periods must not be negative");
       }
     }
@@ -82,41 +85,52 @@ public final class Experiment {
     /** No churn, 10 lookups per second, half of them for 100 published objects. */
     public static Config of(OverlayConfig overlay, int nodes, long seed, long durationMillis) {
       return new Config(overlay, nodes, seed, durationMillis, null, null, 0, null, 10, 0.5, 100,
-          0, 0, 0);
+          0, 0, 0, 0);
     }
 
     public Config withChurn(Distribution sessions, Distribution downtimes, double leaveFraction) {
       return new Config(overlay, nodes, seed, durationMillis, sessions, downtimes, leaveFraction,
-          null, lookupsPerSecond, objectFraction, objects, lossRate, joinMillis, stabilizationMillis);
+          null, lookupsPerSecond, objectFraction, objects, lossRate, joinMillis,
+          stabilizationMillis, republishMillis);
     }
 
     /** Sessions replayed from a trace rather than drawn from distributions. */
     public Config withTrace(ChurnTrace t, double leaveFraction) {
       return new Config(overlay, nodes, seed, durationMillis, null, null, leaveFraction, t,
-          lookupsPerSecond, objectFraction, objects, lossRate, joinMillis, stabilizationMillis);
+          lookupsPerSecond, objectFraction, objects, lossRate, joinMillis, stabilizationMillis,
+          republishMillis);
+    }
+
+    /** Objects published again every {@code millis} (0: never). */
+    public Config withRepublish(long millis) {
+      return new Config(overlay, nodes, seed, durationMillis, sessions, downtimes, leaveFraction,
+          trace, lookupsPerSecond, objectFraction, objects, lossRate, joinMillis,
+          stabilizationMillis, millis);
     }
 
     public Config withLookupsPerSecond(double l) {
       return new Config(overlay, nodes, seed, durationMillis, sessions, downtimes, leaveFraction,
-          trace, l, objectFraction, objects, lossRate, joinMillis, stabilizationMillis);
+          trace, l, objectFraction, objects, lossRate, joinMillis, stabilizationMillis,
+          republishMillis);
     }
 
     public Config withLossRate(double loss) {
       return new Config(overlay, nodes, seed, durationMillis, sessions, downtimes, leaveFraction,
           trace, lookupsPerSecond, objectFraction, objects, loss, joinMillis,
-          stabilizationMillis);
+          stabilizationMillis, republishMillis);
     }
 
     /** Join period (0: the default) and stabilization period (0: the default). */
     public Config withWarmUp(long join, long stabilization) {
       return new Config(overlay, nodes, seed, durationMillis, sessions, downtimes, leaveFraction,
-          trace, lookupsPerSecond, objectFraction, objects, lossRate, join, stabilization);
+          trace, lookupsPerSecond, objectFraction, objects, lossRate, join, stabilization,
+          republishMillis);
     }
 
     public Config withSeed(long s) {
       return new Config(overlay, nodes, s, durationMillis, sessions, downtimes, leaveFraction,
           trace, lookupsPerSecond, objectFraction, objects, lossRate, joinMillis,
-          stabilizationMillis);
+          stabilizationMillis, republishMillis);
     }
 
     public long effectiveJoinMillis() {
@@ -230,6 +244,10 @@ public final class Experiment {
         : c.sessions() == null ? null
         : new ChurnDriver(o, c.sessions(), c.downtimes(), c.leaveFraction(), churnSeed);
     sim.schedule(join + stab / 3, () -> workload.publish(c.objects(), OBJECT_LIFETIME_SECONDS));
+    if (c.republishMillis() > 0) {
+      sim.schedule(measureStart, () -> workload.republishEvery(c.republishMillis(),
+          OBJECT_LIFETIME_SECONDS));
+    }
     long idleStart = join + 2 * stab / 3;
     long[] bytesAt = new long[3];
     sim.schedule(idleStart, () -> bytesAt[0] = totalBytesSent(net));

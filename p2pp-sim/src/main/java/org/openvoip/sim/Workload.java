@@ -45,6 +45,8 @@ public final class Workload {
   private final java.util.TreeMap<String, Long> wrongReasons = new java.util.TreeMap<>();
   private long nextLookup;
   private boolean issuing;
+  private boolean republishing;
+  private long republished;
   private long issued;
   private long succeeded;
   private long wrong;
@@ -102,6 +104,38 @@ public final class Workload {
     }
   }
 
+  /**
+   * From now on, every {@code periodMillis}, publishes every object again (same key and value)
+   * from a random joined node, as a SIP phone refreshes its registration: an object whose
+   * copies all died comes back at its owner. Stops with {@link #stop}.
+   */
+  public void republishEvery(long periodMillis, long lifetimeSeconds) {
+    if (periodMillis <= 0) {
+      throw new IllegalArgumentException("republish period must be positive");
+    }
+    republishing = true;
+    overlay.simulator().schedule(periodMillis, () -> republish(periodMillis, lifetimeSeconds));
+  }
+
+  private void republish(long periodMillis, long lifetimeSeconds) {
+    if (!republishing) {
+      return;
+    }
+    for (Published p : new ArrayList<>(objects)) {
+      int from = randomJoinedNode();
+      if (from >= 0) {
+        republished++;
+        overlay.node(from).publish(p.key, CONTENT_TYPE, SUB_TYPE, p.value, lifetimeSeconds);
+      }
+    }
+    overlay.simulator().schedule(periodMillis, () -> republish(periodMillis, lifetimeSeconds));
+  }
+
+  /** Objects published again by {@link #republishEvery} so far. */
+  public long republished() {
+    return republished;
+  }
+
   /** Starts issuing lookups now (Poisson arrivals). */
   public void start() {
     if (lookupsPerSecond <= 0 || issuing) {
@@ -111,9 +145,10 @@ public final class Workload {
     scheduleNext();
   }
 
-  /** Stops issuing new lookups; the ones in flight may still complete. */
+  /** Stops issuing new lookups (and publishing again); the ones in flight may still complete. */
   public void stop() {
     issuing = false;
+    republishing = false;
   }
 
   /** Judges every lookup still in flight as failed; call when the run is over. */

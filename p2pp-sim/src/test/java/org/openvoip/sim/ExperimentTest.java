@@ -26,6 +26,18 @@ class ExperimentTest {
   }
 
   @Test
+  void republishingBringsBackObjectsThatChurnKilled() {
+    Experiment.Config c = small(60, 5, 360_000)
+        .withChurn(Distribution.exponentialMedian(40_000), null, 0);
+    SimReport once = new Experiment(c).run();
+    SimReport refreshed = new Experiment(c.withRepublish(30_000)).run();
+    assertThat(once.objectsLost()).as("without republishing: %s", once).isPositive();
+    assertThat(refreshed.objectsLost()).as("republished every 30 s: %s", refreshed)
+        .isLessThan(once.objectsLost());
+    assertThat(refreshed.objectLookupSuccess()).isGreaterThan(once.objectLookupSuccess());
+  }
+
+  @Test
   void withoutChurnEveryLookupSucceeds() {
     long seed = 3;
     SimReport r = new Experiment(small(100, seed, 120_000)).run();

@@ -26,11 +26,12 @@ public final class OverlayComparison {
    * @param base the overlay configuration of every run but its algorithm (timers, replicas)
    * @param sessionMediansMillis median session times; 0 for a run without churn
    * @param sessions the session (and down-time) distribution for a median
+   * @param republishMillis how often each run publishes its objects again (0: never)
    */
   public record Grid(OverlayConfig base, List<String> overlays, List<Integer> nodes,
       List<Long> sessionMediansMillis,
       long seed, long durationMillis, double lookupsPerSecond, String churnModel,
-      LongFunction<Distribution> sessions) {
+      LongFunction<Distribution> sessions, long republishMillis) {
     public Grid {
       if (overlays.isEmpty() || nodes.isEmpty() || sessionMediansMillis.isEmpty()) {
         throw new IllegalArgumentException("the grid needs overlays, sizes and session times");
@@ -56,7 +57,7 @@ public final class OverlayComparison {
     Experiment.Config config(Cell c) {
       OverlayConfig oc = base.toBuilder().algorithm(c.overlay()).build();
       Experiment.Config x = Experiment.Config.of(oc, c.nodes(), seed, durationMillis)
-          .withLookupsPerSecond(lookupsPerSecond);
+          .withLookupsPerSecond(lookupsPerSecond).withRepublish(republishMillis);
       if (c.sessionMedianMillis() > 0) {
         x = x.withChurn(sessions.apply(c.sessionMedianMillis()), null, 0);
       }

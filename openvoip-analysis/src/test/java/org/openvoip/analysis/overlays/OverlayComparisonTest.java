@@ -19,7 +19,7 @@ class OverlayComparisonTest {
   private static OverlayComparison.Grid grid() {
     return new OverlayComparison.Grid(org.openvoip.p2pp.node.OverlayConfig.DEFAULTS,
         List.of("chord", "kademlia", "bamboo"), List.of(24),
-        List.of(60_000L, 0L), 3, 30_000, 5, "exponential", Distribution::exponentialMedian);
+        List.of(60_000L, 0L), 3, 30_000, 5, "exponential", Distribution::exponentialMedian, 0);
   }
 
   @Test
