@@ -62,17 +62,7 @@ final class CompareCommand implements Callable<Integer> {
       + "each run (default: ${DEFAULT-VALUE}).")
   double lookupsPerSecond;
 
-  @Option(names = "--churn-model", defaultValue = "exponential", description = "Session and "
-      + "down-time distribution: exponential, pareto or weibull (default: ${DEFAULT-VALUE}).")
-  String churnModel;
-
-  @Option(names = "--pareto-shape", defaultValue = "1.5",
-      description = "Shape of the Pareto distribution (default: ${DEFAULT-VALUE}).")
-  double paretoShape;
-
-  @Option(names = "--weibull-shape", defaultValue = "0.5",
-      description = "Shape of the Weibull distribution (default: ${DEFAULT-VALUE}).")
-  double weibullShape;
+  @picocli.CommandLine.Mixin ChurnModelOptions churnModel;
 
   @Option(names = "--jobs", description = "Runs at a time (default: the number of cores; each"
       + " run uses one).")
@@ -181,8 +171,8 @@ final class CompareCommand implements Callable<Integer> {
     if (lookupsPerSecond != 10) {
       words.addAll(List.of("--lookups-per-second", ComparisonReport.number(lookupsPerSecond)));
     }
-    if (!churnModel.equals("exponential")) {
-      words.addAll(List.of("--churn-model", churnModel));
+    if (!churnModel.model.equals("exponential")) {
+      words.addAll(List.of("--churn-model", churnModel.model));
     }
     if (republishMillis != null) {
       words.addAll(List.of("--republish", ComparisonReport.duration(republishMillis)));
@@ -230,21 +220,13 @@ final class CompareCommand implements Callable<Integer> {
     if (jobs != null && jobs < 1) {
       throw new ParameterException(spec.commandLine(), "--jobs must be at least 1");
     }
-    LongFunction<Distribution> sessions = switch (churnModel) {
-      case "exponential" -> m -> Distribution.exponentialMedian(m);
-      case "pareto" -> m -> Distribution.paretoMedian(paretoShape, m);
-      case "weibull" -> m -> Distribution.weibullMedian(weibullShape, m);
-      default -> throw new ParameterException(spec.commandLine(), "--churn-model must be "
-          + "exponential, pareto or weibull, not '" + churnModel + "'");
-    };
-    if (!(paretoShape > 0) || !(weibullShape > 0)) {
-      throw new ParameterException(spec.commandLine(), "shapes must be positive");
-    }
+    churnModel.check();
+    LongFunction<Distribution> sessions = churnModel::distribution;
     if (republishMillis != null && republishMillis <= 0) {
       throw new ParameterException(spec.commandLine(), "--republish must be positive");
     }
     return new OverlayComparison.Grid(overlayOptions.config(overlays.get(0)), overlays, nodes,
-        medians, seed, durationMillis, lookupsPerSecond, churnModel, sessions,
+        medians, seed, durationMillis, lookupsPerSecond, churnModel.model, sessions,
         republishMillis == null ? 0 : republishMillis);
   }
 

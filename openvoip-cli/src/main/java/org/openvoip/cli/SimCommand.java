@@ -3,7 +3,6 @@ package org.openvoip.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.openvoip.p2pp.node.OverlayConfig;
@@ -52,18 +51,7 @@ final class SimCommand implements Callable<Integer> {
       paramLabel = "DURATION", description = "Median session time; without it, no churn.")
   Long sessionMedianMillis;
 
-  @Option(names = "--churn-model", defaultValue = "exponential", description = "Session and "
-      + "down-time distribution: exponential, pareto or weibull (default: ${DEFAULT-VALUE}).")
-  String churnModel;
-
-  @Option(names = "--pareto-shape", defaultValue = "1.5", description = "Shape of the Pareto "
-      + "distribution; its scale gives the median (default: ${DEFAULT-VALUE}).")
-  double paretoShape;
-
-  @Option(names = "--weibull-shape", defaultValue = "0.5", description = "Shape of the Weibull "
-      + "distribution (below 1: the longer up, the likelier to stay); its scale gives the median "
-      + "(default: ${DEFAULT-VALUE}).")
-  double weibullShape;
+  @picocli.CommandLine.Mixin ChurnModelOptions churnModel;
 
   @Option(names = "--churn-trace", paramLabel = "CSV", description = "Replay sessions from a "
       + "trace instead of drawing them: lines node,join,leave in seconds from the start of the "
@@ -190,18 +178,7 @@ final class SimCommand implements Callable<Integer> {
     if (!(loss >= 0 && loss <= 1)) {
       throw new ParameterException(spec.commandLine(), "--loss must be in 0..1, not " + loss);
     }
-    if (!(paretoShape > 0) || Double.isInfinite(paretoShape)) {
-      throw new ParameterException(spec.commandLine(), "--pareto-shape must be positive, not "
-          + paretoShape);
-    }
-    if (!(weibullShape > 0) || Double.isInfinite(weibullShape)) {
-      throw new ParameterException(spec.commandLine(), "--weibull-shape must be positive, not "
-          + weibullShape);
-    }
-    if (!List.of("exponential", "pareto", "weibull").contains(churnModel)) {
-      throw new ParameterException(spec.commandLine(), "--churn-model must be exponential,"
-          + " pareto or weibull, not '" + churnModel + "'");
-    }
+    churnModel.check();
     OverlayConfig oc = overlayOptions.config(overlay);
     Experiment.Config c = Experiment.Config.of(oc, nodes, seed, durationMillis)
         .withLookupsPerSecond(lookupsPerSecond)
@@ -242,11 +219,7 @@ final class SimCommand implements Callable<Integer> {
   }
 
   private Distribution distribution(long medianMillis) {
-    return switch (churnModel) {
-      case "pareto" -> Distribution.paretoMedian(paretoShape, medianMillis);
-      case "weibull" -> Distribution.weibullMedian(weibullShape, medianMillis);
-      default -> Distribution.exponentialMedian(medianMillis);
-    };
+    return churnModel.distribution(medianMillis);
   }
 
   /**
