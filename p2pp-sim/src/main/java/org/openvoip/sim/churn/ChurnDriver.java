@@ -13,16 +13,9 @@ import org.openvoip.sim.SimOverlay;
  * <p>All draws come from one {@link SplittableRandom} seeded by the caller, and all actions are
  * simulator events, so a run is deterministic.
  */
-public final class ChurnDriver implements Churn {
-  private final SimOverlay overlay;
+public final class ChurnDriver extends SessionEnds {
   private final Distribution sessions;
   private final Distribution downtimes;
-  private final double leaveFraction;
-  private final SplittableRandom random;
-  private boolean stopped;
-  private long crashes;
-  private long leaves;
-  private long restarts;
 
   /**
    * @param downtimes null for the same distribution as sessions
@@ -30,17 +23,12 @@ public final class ChurnDriver implements Churn {
    */
   public ChurnDriver(SimOverlay overlay, Distribution sessions, Distribution downtimes,
       double leaveFraction, long seed) {
+    super(overlay, leaveFraction, seed);
     if (sessions == null) {
       throw new IllegalArgumentException("churn needs a session-time distribution");
     }
-    if (!(leaveFraction >= 0 && leaveFraction <= 1)) {
-      throw new IllegalArgumentException("leave fraction must be in 0..1, not " + leaveFraction);
-    }
-    this.overlay = overlay;
     this.sessions = sessions;
     this.downtimes = downtimes == null ? sessions : downtimes;
-    this.leaveFraction = leaveFraction;
-    this.random = new SplittableRandom(seed);
   }
 
   /** Starts a session now for every node but the bootstrap node 0 that is up. */
@@ -60,27 +48,6 @@ public final class ChurnDriver implements Churn {
     }
   }
 
-  /** No more session ends or restarts happen after this. */
-  @Override
-  public void stop() {
-    stopped = true;
-  }
-
-  @Override
-  public long crashes() {
-    return crashes;
-  }
-
-  @Override
-  public long leaves() {
-    return leaves;
-  }
-
-  @Override
-  public long restarts() {
-    return restarts;
-  }
-
   @Override
   public String describe() {
     return "sessions " + sessions.describe() + ", down-times " + downtimes.describe()
@@ -93,24 +60,14 @@ public final class ChurnDriver implements Churn {
   }
 
   private void endSession(int i) {
-    if (stopped || !overlay.online(i)) {
+    if (!end(i)) {
       return;
-    }
-    if (leaveFraction > 0 && random.nextDouble() < leaveFraction) {
-      overlay.leave(i);
-      leaves++;
-    } else {
-      overlay.crash(i);
-      crashes++;
     }
     long down = downtimes.sampleMillis(random);
     overlay.simulator().schedule(down, () -> {
-      if (stopped || overlay.online(i)) {
-        return;
+      if (begin(i)) {
+        scheduleEnd(i);
       }
-      overlay.restart(i);
-      restarts++;
-      scheduleEnd(i);
     });
   }
 }

@@ -1,6 +1,5 @@
 package org.openvoip.sim.churn;
 
-import java.util.SplittableRandom;
 import org.openvoip.sim.SimOverlay;
 
 /**
@@ -9,15 +8,8 @@ import org.openvoip.sim.SimOverlay;
  * ({@link SimOverlay#restart}), and each session's end crashes it (or, with probability
  * {@code leaveFraction}, makes it leave gracefully). Times are relative to {@link #start}.
  */
-public final class TraceChurn implements Churn {
-  private final SimOverlay overlay;
+public final class TraceChurn extends SessionEnds {
   private final ChurnTrace trace;
-  private final double leaveFraction;
-  private final SplittableRandom random;
-  private boolean stopped;
-  private long crashes;
-  private long leaves;
-  private long restarts;
 
   /**
    * @throws IllegalArgumentException if the trace has more nodes than the overlay can churn
@@ -25,18 +17,13 @@ public final class TraceChurn implements Churn {
    */
   public TraceChurn(SimOverlay overlay, ChurnTrace trace, int nodes, double leaveFraction,
       long seed) {
+    super(overlay, leaveFraction, seed);
     if (trace.nodes() > nodes - 1) {
       throw new IllegalArgumentException("the trace has " + trace.nodes() + " nodes but only "
           + (nodes - 1) + " of the " + nodes + " simulated nodes churn (node 0 is the bootstrap "
           + "server); use at least --nodes " + (trace.nodes() + 1));
     }
-    if (!(leaveFraction >= 0 && leaveFraction <= 1)) {
-      throw new IllegalArgumentException("leave fraction must be in 0..1, not " + leaveFraction);
-    }
-    this.overlay = overlay;
     this.trace = trace;
-    this.leaveFraction = leaveFraction;
-    this.random = new SplittableRandom(seed);
   }
 
   @Override
@@ -56,50 +43,9 @@ public final class TraceChurn implements Churn {
       }
       if (!upNow && overlay.online(node)) {
         overlay.crash(node);
-        crashes++;
+        countCrash();
       }
     }
-  }
-
-  private void begin(int node) {
-    if (stopped || overlay.online(node)) {
-      return;
-    }
-    overlay.restart(node);
-    restarts++;
-  }
-
-  private void end(int node) {
-    if (stopped || !overlay.online(node)) {
-      return;
-    }
-    if (leaveFraction > 0 && random.nextDouble() < leaveFraction) {
-      overlay.leave(node);
-      leaves++;
-    } else {
-      overlay.crash(node);
-      crashes++;
-    }
-  }
-
-  @Override
-  public void stop() {
-    stopped = true;
-  }
-
-  @Override
-  public long crashes() {
-    return crashes;
-  }
-
-  @Override
-  public long leaves() {
-    return leaves;
-  }
-
-  @Override
-  public long restarts() {
-    return restarts;
   }
 
   @Override
