@@ -18,6 +18,12 @@ public final class Circular {
     if (a.equals(b)) {
       return 0;
     }
+    // The top 64 bits of the distances settle nearly every comparison without allocating.
+    long ra = rank(key, a);
+    long rb = rank(key, b);
+    if (ra != rb) {
+      return Long.compareUnsigned(ra, rb);
+    }
     Bytes aCw = Ring.clockwise(key, a);
     Bytes aCcw = Ring.clockwise(a, key);
     Bytes bCw = Ring.clockwise(key, b);
