@@ -11,17 +11,13 @@ import org.openvoip.p2pp.overlay.Overlay;
 import org.openvoip.p2pp.overlay.OverlayContext;
 import org.openvoip.p2pp.overlay.PeerRef;
 import org.openvoip.p2pp.overlay.RecentlyGone;
+import org.openvoip.p2pp.overlay.Requests;
 import org.openvoip.p2pp.overlay.Ring;
 import org.openvoip.p2pp.overlay.Xor;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.Message;
-import org.openvoip.p2pp.wire.Method;
-import org.openvoip.p2pp.wire.ResponseCode;
 import org.openvoip.p2pp.wire.WireObject;
-import org.openvoip.p2pp.wire.WireObject.Expires;
-import org.openvoip.p2pp.wire.WireObject.NeighborTable;
 import org.openvoip.p2pp.wire.WireObject.P2pOptions;
-import org.openvoip.p2pp.wire.WireObject.RequestOptions;
 
 /**
  * Bamboo (Rhea, Geels, Roscoe and Kubiatowicz, "Handling Churn in a DHT", USENIX 2004): Pastry's
@@ -51,9 +47,6 @@ import org.openvoip.p2pp.wire.WireObject.RequestOptions;
  * </ul>
  */
 final class Bamboo implements Overlay {
-  /** The leaf-set exchange asks for the peer's Neighbor-Table (its leaf set). */
-  private static final RequestOptions LEAF_OPTIONS =
-      new RequestOptions(false, false, true, false, false, false, false);
   /** Peers asked for in a routing-table exploration (they fit one datagram). */
   private static final int EXPLORE_COUNT = 4;
 
@@ -155,13 +148,16 @@ final class Bamboo implements Overlay {
 
   /** Whether {@code id} is, or would be if kept, within the leaf set. */
   private boolean isLeaf(Bytes id) {
-    List<PeerRef> cw = side(true, half);
-    if (cw.size() < half || !Ring.inOpenClosed(id, selfId, cw.get(half - 1).id())) {
-      List<PeerRef> ccw = side(false, half);
-      Bytes edge = ccw.size() < half ? null : ccw.get(half - 1).id();
-      return edge == null || id.equals(edge) || Ring.inOpenClosed(id, edge, selfId);
+    return isLeaf(id, side(true, half), side(false, half));
+  }
+
+  /** As {@link #isLeaf(Bytes)}, given the sides as {@link #side} lists them now. */
+  private boolean isLeaf(Bytes id, List<PeerRef> cw, List<PeerRef> ccw) {
+    if (cw.size() < half || Ring.inOpenClosed(id, selfId, cw.get(half - 1).id())) {
+      return true;
     }
-    return true;
+    Bytes edge = ccw.size() < half ? null : ccw.get(half - 1).id();
+    return edge == null || id.equals(edge) || Ring.inOpenClosed(id, edge, selfId);
   }
 
   /**
@@ -335,22 +331,20 @@ final class Bamboo implements Overlay {
     if (!running || !probing.add(id)) {
       return;
     }
-    ctx.request(p, Method.KEEP_ALIVE,
-        List.of(new Expires(Math.max(1, ctx.config().keepAliveMillis() / 1000))),
-        new OverlayContext.Reply() {
-          @Override
-          public void onResponse(Message response) {
-            probing.remove(id);
-            if (meeting != null) {
-              exchangeWithNew(meeting);
-            }
-          }
+    Requests.keepAlive(ctx, p, new OverlayContext.Reply() {
+      @Override
+      public void onResponse(Message response) {
+        probing.remove(id);
+        if (meeting != null) {
+          exchangeWithNew(meeting);
+        }
+      }
 
-          @Override
-          public void onFailure(int code, String reason) {
-            probing.remove(id);
-          }
-        });
+      @Override
+      public void onFailure(int code, String reason) {
+        probing.remove(id);
+      }
+    });
   }
 
   /** Whether x lies between {@code owner} and one of its listed leaves on the same side. */
@@ -407,7 +401,9 @@ final class Bamboo implements Overlay {
     int c = digit(id, r);
     PeerRef current = table[r] == null ? null : table[r][c];
     boolean takeEntry = current == null || direct && nearerByRtt(p, current);
-    boolean leaf = isLeaf(id);
+    List<PeerRef> cw = side(true, half);
+    List<PeerRef> ccw = side(false, half);
+    boolean leaf = isLeaf(id, cw, ccw);
     if (!takeEntry && !leaf) {
       return;
     }
@@ -418,9 +414,7 @@ final class Bamboo implements Overlay {
       return;
     }
     // The leaves at the edges may fall out of the leaf set once p is in.
-    List<PeerRef> edges = new ArrayList<>(2);
-    List<PeerRef> cw = side(true, half);
-    List<PeerRef> ccw = side(false, half);
+    List<PeerRef> edges = new ArrayList<>(3);
     if (cw.size() == half) {
       edges.add(cw.get(half - 1));
     }
@@ -439,9 +433,13 @@ final class Bamboo implements Overlay {
         edges.add(current);
       }
     }
-    for (PeerRef e : edges) {
-      if (known.get(e.id()) == e && !isLeaf(e.id()) && !isEntry(e.id())) {
-        known.remove(e.id());
+    if (!edges.isEmpty()) {
+      List<PeerRef> cwNow = side(true, half);
+      List<PeerRef> ccwNow = side(false, half);
+      for (PeerRef e : edges) {
+        if (known.get(e.id()) == e && !isLeaf(e.id(), cwNow, ccwNow) && !isEntry(e.id())) {
+          known.remove(e.id());
+        }
       }
     }
     if (leaf) {
@@ -496,12 +494,11 @@ final class Bamboo implements Overlay {
     if (!running) {
       return;
     }
-    List<WireObject> objs =
-        List.of(new Expires(Math.max(1, ctx.config().keepAliveMillis() / 1000)));
     for (PeerRef p : neighborJoinTargets()) {
-      ctx.request(p, Method.KEEP_ALIVE, objs, r -> {});
+      Requests.keepAlive(ctx, p, r -> {});
     }
   }
+
 
   /** Periodic leaf-set recovery: push ours to a random leaf and pull its own. */
   private void pushPullLeafSet() {
@@ -529,30 +526,18 @@ final class Bamboo implements Overlay {
   }
 
   private void exchange(PeerRef to, Set<Bytes> follow) {
-    List<WireObject> objs = List.of(LEAF_OPTIONS, ctx.neighborTableObject());
-    ctx.request(to, Method.EXCHANGE_TABLE, objs, new OverlayContext.Reply() {
-      @Override
-      public void onResponse(Message response) {
-        if (response.header().responseCode() != ResponseCode.OK) {
-          return;
-        }
-        NeighborTable nt = response.first(NeighborTable.class);
-        if (nt != null) {
-          leafSetOf(to, PeerRef.fromAll(nt));
-        }
-        if (follow != null) {
-          exchangeWithNew(follow);
-        }
+    Requests.exchangeNeighborTables(ctx, to, theirs -> {
+      leafSetOf(to, theirs);
+      if (follow != null) {
+        exchangeWithNew(follow);
       }
-
-      @Override
-      public void onFailure(int code, String reason) {
-        if (follow != null) {
-          exchangeWithNew(follow); // the engine forgot `to`: the next nearest is asked
-        }
+    }, () -> {
+      if (follow != null) {
+        exchangeWithNew(follow); // the engine forgot `to`: the next nearest is asked
       }
     });
   }
+
 
   /**
    * Routing-table recovery: a lookup of a random ID in a random entry's range, among the rows up

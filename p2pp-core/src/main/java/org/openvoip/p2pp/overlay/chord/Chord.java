@@ -3,18 +3,16 @@ package org.openvoip.p2pp.overlay.chord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.overlay.Overlay;
 import org.openvoip.p2pp.overlay.OverlayContext;
 import org.openvoip.p2pp.overlay.PeerRef;
+import org.openvoip.p2pp.overlay.Requests;
 import org.openvoip.p2pp.overlay.Ring;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.Message;
 import org.openvoip.p2pp.wire.Method;
-import org.openvoip.p2pp.wire.ResponseCode;
 import org.openvoip.p2pp.wire.WireObject;
-import org.openvoip.p2pp.wire.WireObject.Expires;
 import org.openvoip.p2pp.wire.WireObject.NeighborTable;
 import org.openvoip.p2pp.wire.WireObject.PeerInfo;
 import org.openvoip.p2pp.wire.WireObject.P2pOptions;
@@ -43,10 +41,6 @@ import org.openvoip.p2pp.wire.WireObject.RequestOptions;
  * </ul>
  */
 final class Chord implements Overlay {
-  /** Stabilize asks for the successor's Neighbor-Table. */
-  private static final RequestOptions STABILIZE_OPTIONS =
-      new RequestOptions(false, false, true, false, false, false, false);
-
   private final OverlayContext ctx;
   private final Bytes selfId;
   private final int successorsWanted;
@@ -466,26 +460,11 @@ final class Chord implements Overlay {
     // The engine keeps the table object until our table changes: its bytes are encoded once,
     // and the successor, which receives the same table each round, converts it to peers once
     // (PeerRef.fromAll keeps them with the table, shared or decoded).
-    List<WireObject> objs = List.of(STABILIZE_OPTIONS, ctx.neighborTableObject());
     stabilizeRounds.increment();
-    ctx.request(succ, Method.EXCHANGE_TABLE, objs, new OverlayContext.Reply() {
-      @Override
-      public void onResponse(Message response) {
-        if (response.header().responseCode() != ResponseCode.OK) {
-          return;
-        }
-        NeighborTable nt = response.first(NeighborTable.class);
-        if (nt != null) {
-          reconcile(succ, PeerRef.fromAll(nt));
-        }
-      }
-
-      @Override
-      public void onFailure(int code, String reason) {
-        // The engine has forgotten the successor; try the next one soon.
-        if (running && !table.isEmpty()) {
-          ctx.schedule(100, Chord.this::stabilize);
-        }
+    Requests.exchangeNeighborTables(ctx, succ, theirs -> reconcile(succ, theirs), () -> {
+      // The engine has forgotten the successor; try the next one soon.
+      if (running && !table.isEmpty()) {
+        ctx.schedule(100, this::stabilize);
       }
     });
   }
@@ -545,8 +524,7 @@ final class Chord implements Overlay {
     if (!running || pred == null) {
       return;
     }
-    ctx.request(pred, Method.KEEP_ALIVE,
-        List.of(new Expires(Math.max(1, ctx.config().keepAliveMillis() / 1000))), r -> {});
+    Requests.keepAlive(ctx, pred, r -> {});
   }
 
   /** Fix-fingers: look up n + 2^i for each i beyond the successor list, one at a time. */

@@ -7,16 +7,12 @@ import org.openvoip.p2pp.overlay.Overlay;
 import org.openvoip.p2pp.overlay.OverlayContext;
 import org.openvoip.p2pp.overlay.PeerRef;
 import org.openvoip.p2pp.overlay.RecentlyGone;
+import org.openvoip.p2pp.overlay.Requests;
 import org.openvoip.p2pp.overlay.Xor;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.Message;
-import org.openvoip.p2pp.wire.Method;
-import org.openvoip.p2pp.wire.ResponseCode;
 import org.openvoip.p2pp.wire.WireObject;
-import org.openvoip.p2pp.wire.WireObject.Expires;
-import org.openvoip.p2pp.wire.WireObject.NeighborTable;
 import org.openvoip.p2pp.wire.WireObject.P2pOptions;
-import org.openvoip.p2pp.wire.WireObject.RequestOptions;
 
 /**
  * Kademlia (Maymounkov and Mazieres, IPTPS 2002) on P2PP messages.
@@ -49,9 +45,6 @@ import org.openvoip.p2pp.wire.WireObject.RequestOptions;
  * </ul>
  */
 final class Kademlia implements Overlay {
-  /** The neighbour exchange asks for the peer's Neighbor-Table. */
-  private static final RequestOptions NEIGHBOR_OPTIONS =
-      new RequestOptions(false, false, true, false, false, false, false);
   /** Peers asked for in a bucket refresh's LookupPeer (they fit one datagram). */
   private static final int REFRESH_COUNT = 8;
 
@@ -206,8 +199,7 @@ final class Kademlia implements Overlay {
   /** Adds a bucket's peers nearest {@code key} first until {@code out} holds {@code count}. */
   private static boolean takeSorted(List<PeerRef> peers, Bytes key, int count,
       List<PeerRef> out) {
-    int room = count - out.size();
-    if (peers.size() <= room && peers.size() <= 1) {
+    if (peers.size() <= 1) { // nothing to sort; out has room, or the caller had returned
       out.addAll(peers);
       return out.size() >= count;
     }
@@ -382,20 +374,19 @@ final class Kademlia implements Overlay {
     b.checking = true;
     evictionChecks.increment();
     PeerRef oldest = b.peers.get(0);
-    ctx.request(oldest, Method.KEEP_ALIVE,
-        List.of(new Expires(Math.max(1, ctx.config().keepAliveMillis() / 1000))),
-        new OverlayContext.Reply() {
-          @Override
-          public void onResponse(Message response) {
-            b.checking = false;
-          }
+    Requests.keepAlive(ctx, oldest, new OverlayContext.Reply() {
+      @Override
+      public void onResponse(Message response) {
+        b.checking = false;
+      }
 
-          @Override
-          public void onFailure(int code, String reason) {
-            b.checking = false; // the engine has called peerFailed, which promoted a replacement
-          }
-        });
+      @Override
+      public void onFailure(int code, String reason) {
+        b.checking = false; // the engine has called peerFailed, which promoted a replacement
+      }
+    });
   }
+
 
   /** A peer heard of from another: it fills free room only, unless it was found dead lately. */
   private void hearsOf(PeerRef p) {
@@ -466,31 +457,16 @@ final class Kademlia implements Overlay {
     if (!running || asked.size() >= 3 * neighbors) {
       return;
     }
-    List<WireObject> objs = List.of(NEIGHBOR_OPTIONS, ctx.neighborTableObject());
     for (PeerRef n : nearest(selfId, neighbors, false)) {
-      if (!asked.add(n.id())) {
-        continue;
+      if (asked.add(n.id())) {
+        Requests.exchangeNeighborTables(ctx, n, theirs -> {
+          theirs.forEach(this::hearsOf);
+          exchangeWithNew(asked);
+        }, () -> exchangeWithNew(asked)); // the engine forgot n: the next nearest is asked
       }
-      ctx.request(n, Method.EXCHANGE_TABLE, objs, new OverlayContext.Reply() {
-        @Override
-        public void onResponse(Message response) {
-          if (response.header().responseCode() != ResponseCode.OK) {
-            return;
-          }
-          NeighborTable nt = response.first(NeighborTable.class);
-          if (nt != null) {
-            PeerRef.fromAll(nt).forEach(Kademlia.this::hearsOf);
-            exchangeWithNew(asked);
-          }
-        }
-
-        @Override
-        public void onFailure(int code, String reason) {
-          exchangeWithNew(asked); // the engine forgot n: its successor in our list is asked
-        }
-      });
     }
   }
+
 
   /** The deepest non-empty bucket, or -1. */
   private int deepest() {
