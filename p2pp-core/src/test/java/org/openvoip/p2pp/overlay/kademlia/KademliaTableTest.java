@@ -143,7 +143,7 @@ class KademliaTableTest {
   }
 
   @Test
-  void afterJoiningItMeetsItsNeighboursAndRefreshesFartherBuckets() {
+  void afterJoiningItMeetsItsNeighboursAtOnce() {
     SplittableRandom r = new SplittableRandom(5);
     Bytes selfId = random(r);
     RecordingContext ctx = context(selfId, 20);
