@@ -144,6 +144,21 @@ abstract class OverlayContract {
   }
 
   @Test
+  void recursiveRoutingUnderChurnRunsToTheEndAndFindsOwners() {
+    // Under churn an upstream hop gives up on a slow path and tries another, so the same
+    // request can reach a peer that is still forwarding it: the peer must refuse it as a loop.
+    long seed = 14;
+    OverlayConfig c = config().toBuilder().recursive(true).build();
+    Experiment.Config e = Experiment.Config.of(c, 100, seed, 300_000)
+        .withChurn(org.openvoip.sim.churn.Distribution.exponentialMedian(84_000), null, 0);
+    Experiment run = new Experiment(e);
+    SimReport r = run.run();
+    assertThat(r.lookupsIssued()).as("seed %d: %s", seed, r).isGreaterThan(2000);
+    assertThat(r.peerLookupSuccess()).as("seed %d: %s", seed, r).isGreaterThan(0.8);
+    assertThat(run.counters().getOrDefault("routing.forwarded", 0L)).isPositive();
+  }
+
+  @Test
   void noObjectIsLostWhenFewerThanRReplicaHoldersFailAtOnce() {
     OverlayConfig c = config();
     SimOverlay o = build(c, 40, 14);

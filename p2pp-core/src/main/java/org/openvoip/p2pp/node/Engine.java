@@ -532,6 +532,15 @@ final class Engine {
         refuse(in, ResponseCode.TTL_EXCEEDED, "routing loop: this peer is in the route log");
         return;
       }
+      if (transactions.isPending(h.sourceId(), h.transactionId())) {
+        // The same request by a second path: an upstream hop gave up on the first (which is
+        // still on its way here through a slow or dead hop) and tried another. The route log
+        // of the second path does not name this peer, but forwarding it again would be a loop.
+        counters.increment("routing.already-forwarding");
+        refuse(in, ResponseCode.TTL_EXCEEDED,
+            "routing loop: this peer is already forwarding this request");
+        return;
+      }
       // Never back to the originator: its transaction for this request is still open.
       hops.removeIf(p -> p.id().equals(h.sourceId()));
       if (hops.isEmpty()) {
@@ -722,6 +731,14 @@ final class Engine {
               }
             }
             transactions.relay(in, response);
+          }
+
+          @Override
+          public void onNoResponse(int code, String reason) {
+            // The next hop is alive and still routing the request: another path would carry
+            // a second copy of it. Tell the hop before us in time instead.
+            counters.increment("routing.next-hop-late");
+            refuse(in, ResponseCode.TIMEOUT, "no answer from beyond the next hop: " + reason);
           }
 
           @Override
@@ -1227,6 +1244,15 @@ final class Engine {
           @Override
           public void onResponse(Message response, Endpoint from) {
             sawPeer(response);
+            int code = response.header().responseCode();
+            if (code != ResponseCode.NEXT_HOP && tryElsewhere(code)
+                && attempt + 1 < FORWARD_ATTEMPTS && hops.size() > 1) {
+              // A hop on the way timed out or found a loop: another first hop may get through.
+              counters.increment("routing.recursive-retried");
+              sendRecursive(method, key, objects, hops.subList(1, hops.size()), attempt + 1,
+                  began, done);
+              return;
+            }
             PeerRef responder = PeerRef.from(response.first(PeerInfo.class));
             int hopsTaken = ttl0 - response.header().ttl() + 1;
             done.onResponse(response, new Results.Route(responder, hopsTaken,
@@ -1234,8 +1260,18 @@ final class Engine {
           }
 
           @Override
+          public void onNoResponse(int code, String reason) {
+            // The first hop is alive (it acknowledged): try another path, keep the hop.
+            retry(code, reason);
+          }
+
+          @Override
           public void onFailure(int code, String reason) {
             overlay.peerFailed(next);
+            retry(code, reason);
+          }
+
+          private void retry(int code, String reason) {
             List<PeerRef> rest = new ArrayList<>(hops.subList(1, hops.size()));
             if (attempt + 1 < FORWARD_ATTEMPTS && !rest.isEmpty()) {
               sendRecursive(method, key, objects, rest, attempt + 1, began, done);

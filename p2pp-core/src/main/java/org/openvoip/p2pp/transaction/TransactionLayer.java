@@ -65,6 +65,16 @@ public final class TransactionLayer implements PacketReceiver {
 
     /** No response: {@code code} is 418 (Timeout). */
     void onFailure(int code, String reason);
+
+    /**
+     * No response within T3 although the next hop acknowledged the request (over a stream: took
+     * it): the hop is alive, and what lies beyond it is slow or gone. By default a failure like
+     * any other; routing tells the two apart, since a live hop must not be dropped and a request
+     * it is still forwarding must not be sent down a second path.
+     */
+    default void onNoResponse(int code, String reason) {
+      onFailure(code, reason);
+    }
   }
 
   /** Receives round-trip samples: time from a request's only transmission to its acknowledgement. */
@@ -137,6 +147,14 @@ public final class TransactionLayer implements PacketReceiver {
   /** Requests waiting for a response. */
   public int pendingRequests() {
     return requests.size();
+  }
+
+  /**
+   * Whether this node has a request with this (Source-ID, Transaction-ID) waiting for a response:
+   * a forwarded request it is still routing, when it arrives again by another path.
+   */
+  public boolean isPending(Bytes sourceId, int transactionId) {
+    return requests.containsKey(sourceId, transactionId);
   }
 
   // ------------------------------------------------------------------------------- sending
@@ -625,8 +643,13 @@ public final class TransactionLayer implements PacketReceiver {
       cancel();
       counters.increment("transaction.timeouts");
       int n = transmissions;
-      listener.onFailure(ResponseCode.TIMEOUT, what + " from " + to + " over " + transport
-          + " after " + n + " transmission" + (n == 1 ? "" : "s"));
+      String reason = what + " from " + to + " over " + transport
+          + " after " + n + " transmission" + (n == 1 ? "" : "s");
+      if (awaitingResponse) {
+        listener.onNoResponse(ResponseCode.TIMEOUT, reason);
+      } else {
+        listener.onFailure(ResponseCode.TIMEOUT, reason);
+      }
     }
   }
 
