@@ -34,6 +34,17 @@ final class OverlayOptions {
       description = "Copies of each object, the owner's included (default: 3).")
   Integer replicas;
 
+  @Option(names = "--parallelism", paramLabel = "ALPHA",
+      description = "Paths an iterative lookup follows in parallel, 1..16 (default: 3).")
+  Integer parallelism;
+
+  /** How a node routes its own requests (the R flag). */
+  enum Routing { iterative, recursive }
+
+  @Option(names = "--routing", paramLabel = "MODE",
+      description = "How nodes route their requests: ${COMPLETION-CANDIDATES} (default: iterative).")
+  Routing routing;
+
   /** The defaults with {@code algorithm} and whatever these options set. */
   OverlayConfig config(String algorithm) {
     OverlayConfig.Builder b = OverlayConfig.DEFAULTS.toBuilder().algorithm(algorithm);
@@ -52,6 +63,12 @@ final class OverlayOptions {
     if (replicas != null) {
       b.replicas(replicas);
     }
+    if (parallelism != null) {
+      b.parallelism(parallelism);
+    }
+    if (routing != null) {
+      b.recursive(routing == Routing.recursive);
+    }
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
@@ -68,6 +85,12 @@ final class OverlayOptions {
     append(s, "--replication", replicationMillis);
     if (replicas != null) {
       s.append(" --replicas ").append(replicas);
+    }
+    if (parallelism != null) {
+      s.append(" --parallelism ").append(parallelism);
+    }
+    if (routing != null) {
+      s.append(" --routing ").append(routing);
     }
     return s.toString();
   }
