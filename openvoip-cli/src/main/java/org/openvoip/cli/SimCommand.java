@@ -123,8 +123,9 @@ final class SimCommand implements Callable<Integer> {
     bar.done();
     out.printf(Locale.ROOT, "overlay %s, %d nodes, seed %d, %s measured, churn: %s%n",
         r.overlay(), r.nodes(), r.seed(), Durations.format(r.durationMillis()), r.churn());
-    out.printf(Locale.ROOT, "lookups issued        %d (succeeded %d, wrong %d, failed %d)%n",
-        r.lookupsIssued(), r.lookupsSucceeded(), r.lookupsWrong(), r.lookupsFailed());
+    out.printf(Locale.ROOT, "lookups issued        %d (succeeded %d, wrong %d, failed %d; "
+        + "abandoned %d: the issuing node crashed first)%n", r.lookupsIssued(),
+        r.lookupsSucceeded(), r.lookupsWrong(), r.lookupsFailed(), r.lookupsAbandoned());
     out.printf(Locale.ROOT, "lookup success ratio  %.5f (LookupPeer %.5f, LookupObject %.5f)%n",
         r.successRatio(), r.peerLookupSuccess(), r.objectLookupSuccess());
     out.printf(Locale.ROOT, "latency p50/p90/p99   %d / %d / %d ms (mean %.0f ms)%n",

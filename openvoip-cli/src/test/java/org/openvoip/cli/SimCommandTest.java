@@ -57,7 +57,8 @@ class SimCommandTest {
     assertThat(j.get("churn").asText()).startsWith("sessions pareto(shape=1.50");
     assertThat(r.out()).containsPattern("counter chord\\.fix-fingers +[1-9]");
     assertThat(j.get("lookupsSucceeded").asLong() + j.get("lookupsWrong").asLong()
-        + j.get("lookupsFailed").asLong()).isEqualTo(j.get("lookupsIssued").asLong());
+        + j.get("lookupsFailed").asLong() + j.get("lookupsAbandoned").asLong())
+        .isEqualTo(j.get("lookupsIssued").asLong());
   }
 
   @Test

@@ -18,6 +18,13 @@ package org.openvoip.sim;
  * minute of the measured period (without adding events, so the run is the same);
  * {@code objectsLost} counts those that no online node held at the end.
  *
+ * <p>Lookups: each one issued is judged succeeded, wrong or failed, or abandoned when the node
+ * that issued it crashed or left before the answer came (no one is left to use the answer, and
+ * the engine that would have retried is gone). The success ratios count the judged lookups, the
+ * abandoned ones apart: {@code lookupsSucceeded / (lookupsIssued - lookupsAbandoned)}.
+ *
+ * @param lookupsAbandoned lookups whose issuing node crashed or left before the answer
+ * @param successRatio succeeded / (issued - abandoned)
  * @param peerLookupSuccess the share of LookupPeers that found the owner (routing consistency)
  * @param objectLookupSuccess the share of LookupObjects that brought the object back
  * @param latencyMeanMillis mean latency of the lookups that succeeded
@@ -35,6 +42,7 @@ public record SimReport(
     long lookupsSucceeded,
     long lookupsWrong,
     long lookupsFailed,
+    long lookupsAbandoned,
     double successRatio,
     double peerLookupSuccess,
     double objectLookupSuccess,
@@ -63,7 +71,7 @@ public record SimReport(
   /** This report with the wall-clock fields zeroed: equal for two runs with the same seed. */
   public SimReport withoutWallClock() {
     return new SimReport(overlay, nodes, seed, durationMillis, churn, lookupsIssued,
-        lookupsSucceeded, lookupsWrong, lookupsFailed, successRatio, peerLookupSuccess,
+        lookupsSucceeded, lookupsWrong, lookupsFailed, lookupsAbandoned, successRatio, peerLookupSuccess,
         objectLookupSuccess, latencyP50Millis,
         latencyP90Millis, latencyP99Millis, latencyMeanMillis, meanHops, bytesPerNodePerSecond,
         idleBytesPerNodePerSecond, objectsPublished, objectsAtOwnerMean, objectsAtOwnerMin,

@@ -2,9 +2,7 @@ package org.openvoip.sim;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 import org.openvoip.p2pp.node.Node;
 import org.openvoip.p2pp.node.Results;
@@ -35,12 +33,15 @@ public final class Workload {
 
   private record Published(Bytes key, Bytes value) {}
 
+  /** A lookup in flight: who issued it, in which of its sessions, and of which kind. */
+  private record InFlight(int node, long sessionStart, boolean object) {}
+
   private final SimOverlay overlay;
   private final double lookupsPerSecond;
   private final double objectFraction;
   private final SplittableRandom random;
   private final List<Published> objects = new ArrayList<>();
-  private final Set<Long> pending = new LinkedHashSet<>();
+  private final java.util.Map<Long, InFlight> pending = new java.util.LinkedHashMap<>();
   private final java.util.TreeMap<String, Long> failureReasons = new java.util.TreeMap<>();
   private final java.util.TreeMap<String, Long> wrongReasons = new java.util.TreeMap<>();
   private long nextLookup;
@@ -51,6 +52,9 @@ public final class Workload {
   private long succeeded;
   private long wrong;
   private long failed;
+  private long abandoned;
+  private long peerLookupsAbandoned;
+  private long objectLookupsAbandoned;
   private long publishFailures;
   private long peerLookups;
   private long peerLookupsSucceeded;
@@ -151,13 +155,29 @@ public final class Workload {
     republishing = false;
   }
 
-  /** Judges every lookup still in flight as failed; call when the run is over. */
+  /**
+   * Judges every lookup still in flight when the run is over: abandoned if the node that issued it
+   * is no longer in the session it issued it from (it crashed or left, and may have come back),
+   * else failed.
+   */
   public void finish() {
     issuing = false;
-    failed += pending.size();
-    if (!pending.isEmpty()) {
-      failureReasons.merge("unfinished at the end (issuing node crashed or left?)",
-          (long) pending.size(), Long::sum);
+    long unfinished = 0;
+    for (InFlight f : pending.values()) {
+      boolean sameSession = overlay.online(f.node()) && overlay.joinedAt(f.node()) == f.sessionStart();
+      if (sameSession) {
+        unfinished++;
+      } else if (f.object()) {
+        objectLookupsAbandoned++;
+      } else {
+        peerLookupsAbandoned++;
+      }
+    }
+    abandoned = peerLookupsAbandoned + objectLookupsAbandoned;
+    failed += unfinished;
+    if (unfinished > 0) {
+      failureReasons.merge("unfinished at the end, the issuing node still up", unfinished,
+          Long::sum);
     }
     pending.clear();
   }
@@ -181,13 +201,14 @@ public final class Workload {
     }
     long id = ++nextLookup;
     issued++;
-    pending.add(id);
     Node node = overlay.node(from);
-    if (!objects.isEmpty() && random.nextDouble() < objectFraction) {
+    boolean object = !objects.isEmpty() && random.nextDouble() < objectFraction;
+    pending.put(id, new InFlight(from, overlay.joinedAt(from), object));
+    if (object) {
       Published p = objects.get(random.nextInt(objects.size()));
       objectLookups++;
       node.lookup(p.key, CONTENT_TYPE, SUB_TYPE).whenComplete((r, e) -> {
-        if (!pending.remove(id)) {
+        if (pending.remove(id) == null) {
           return;
         }
         if (e != null) {
@@ -207,7 +228,7 @@ public final class Workload {
       Bytes ownerIdAtIssue = ownerAtIssue < 0 ? null : overlay.id(ownerAtIssue);
       peerLookups++;
       node.lookupPeer(key, 1).whenComplete((r, e) -> {
-        if (!pending.remove(id)) {
+        if (pending.remove(id) == null) {
           return;
         }
         if (e != null) {
@@ -315,6 +336,17 @@ public final class Workload {
     return failed;
   }
 
+  /** Lookups whose issuing node crashed or left before the answer (known after {@link #finish}). */
+  public long abandoned() {
+    return abandoned;
+  }
+
+  /** The share of judged lookups that succeeded (1 if none was judged). */
+  public double successRatio() {
+    long judged = issued - abandoned;
+    return judged == 0 ? 1 : (double) succeeded / judged;
+  }
+
   public long inFlight() {
     return pending.size();
   }
@@ -332,12 +364,14 @@ public final class Workload {
    * of the stored objects (1 if none was issued).
    */
   public double peerLookupSuccess() {
-    return peerLookups == 0 ? 1 : (double) peerLookupsSucceeded / peerLookups;
+    long judged = peerLookups - peerLookupsAbandoned;
+    return judged == 0 ? 1 : (double) peerLookupsSucceeded / judged;
   }
 
   /** The share of LookupObjects that brought the object back (1 if none was issued). */
   public double objectLookupSuccess() {
-    return objectLookups == 0 ? 1 : (double) objectLookupsSucceeded / objectLookups;
+    long judged = objectLookups - objectLookupsAbandoned;
+    return judged == 0 ? 1 : (double) objectLookupsSucceeded / judged;
   }
 
   /** Mean latency of succeeded lookups in milliseconds (0 if none). */

@@ -65,8 +65,11 @@ class ExperimentTest {
     assertThat(r.leaves()).as("seed %d: %s", seed, r).isPositive();
     assertThat(r.restarts()).as("seed %d: %s", seed, r).isPositive();
     assertThat(r.lookupsIssued()).as("seed %d: %s", seed, r).isGreaterThan(1000);
-    assertThat(r.lookupsSucceeded() + r.lookupsWrong() + r.lookupsFailed())
-        .as("seed %d: %s", seed, r).isEqualTo(r.lookupsIssued());
+    assertThat(r.lookupsSucceeded() + r.lookupsWrong() + r.lookupsFailed()
+        + r.lookupsAbandoned()).as("seed %d: %s", seed, r).isEqualTo(r.lookupsIssued());
+    assertThat(r.lookupsAbandoned()).as("issuers crashed mid-lookup: %s", r).isPositive();
+    assertThat(r.successRatio()).as("seed %d: %s", seed, r).isEqualTo(
+        (double) r.lookupsSucceeded() / (r.lookupsIssued() - r.lookupsAbandoned()));
     assertThat(r.successRatio()).as("seed %d: %s", seed, r).isBetween(0.5, 1.0);
   }
 }

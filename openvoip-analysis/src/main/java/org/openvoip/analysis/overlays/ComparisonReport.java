@@ -83,7 +83,7 @@ public final class ComparisonReport {
       String command) throws IOException {
     Files.createDirectories(dir);
     StringBuilder csv = new StringBuilder("overlay,nodes,session_median_s,seed,duration_s,"
-        + "lookups,succeeded,wrong,failed,success_ratio,peer_lookup_success,"
+        + "lookups,succeeded,wrong,failed,abandoned,success_ratio,peer_lookup_success,"
         + "object_lookup_success,latency_p50_ms,latency_p90_ms,"
         + "latency_p99_ms,latency_mean_ms,mean_hops,bytes_per_node_per_s,"
         + "idle_bytes_per_node_per_s,objects,objects_at_owner_mean,objects_at_owner_min,"
@@ -91,13 +91,13 @@ public final class ComparisonReport {
     for (OverlayComparison.Result r : results) {
       SimReport s = r.report();
       csv.append(String.format(Locale.ROOT,
-          "%s,%d,%.1f,%d,%.0f,%d,%d,%d,%d,%.6f,%.6f,%.6f,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%d,%.4f,"
+          "%s,%d,%.1f,%d,%.0f,%d,%d,%d,%d,%d,%.6f,%.6f,%.6f,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%d,%.4f,"
           + "%.4f,%d,%d,"
           + "%d,%d,%d,%d,%s%n",
           s.overlay(), s.nodes(), r.cell().sessionMedianMillis() / 1000.0, s.seed(),
           s.durationMillis() / 1000.0, s.lookupsIssued(), s.lookupsSucceeded(), s.lookupsWrong(),
-          s.lookupsFailed(), s.successRatio(), s.peerLookupSuccess(), s.objectLookupSuccess(),
-          s.latencyP50Millis(), s.latencyP90Millis(), s.latencyP99Millis(), s.latencyMeanMillis(), s.meanHops(), s.bytesPerNodePerSecond(),
+          s.lookupsFailed(), s.lookupsAbandoned(), s.successRatio(), s.peerLookupSuccess(),
+          s.objectLookupSuccess(), s.latencyP50Millis(), s.latencyP90Millis(), s.latencyP99Millis(), s.latencyMeanMillis(), s.meanHops(), s.bytesPerNodePerSecond(),
           s.idleBytesPerNodePerSecond(), s.objectsPublished(), s.objectsAtOwnerMean(),
           s.objectsAtOwnerMin(), s.objectsLost(), s.crashes(), s.restarts(), s.joinFailures(),
           s.liveNodesAtEnd(), s.eventsExecuted(), s.fingerprint()));
@@ -127,7 +127,8 @@ public final class ComparisonReport {
         + "consistency); LookupObject: those that brought a published object back (objects are "
         + "published once, before the measured period, and never refreshed). ");
     md.append("Wrong: the lookup ended at a peer that was not the key's owner by ground truth;"
-        + " failed: no answer within the lookup timeout. Bytes: all P2PP traffic a node sent "
+        + " failed: no answer within the lookup timeout. Lookups whose issuing node crashed "
+        + "before the answer are abandoned: counted in lookups, left out of the ratios. Bytes: all P2PP traffic a node sent "
         + "during the measured period (maintenance, lookups, replication), averaged over all "
         + "nodes. Objects at owner: the share of the published objects that their owner by "
         + "ground truth held, checked each minute (mean, and the lowest); lost: held by no "
@@ -185,7 +186,7 @@ public final class ComparisonReport {
     SimReport s = new SimReport(v.get("overlay"), nodes, l(v, "seed"),
         Math.round(1000 * d(v, "duration_s")), medianMillis > 0 ? "sessions of median "
         + median(medianMillis) : "none", l(v, "lookups"), l(v, "succeeded"), l(v, "wrong"),
-        l(v, "failed"), d(v, "success_ratio"), d(v, "peer_lookup_success"),
+        l(v, "failed"), l(v, "abandoned"), d(v, "success_ratio"), d(v, "peer_lookup_success"),
         d(v, "object_lookup_success"), l(v, "latency_p50_ms"), l(v, "latency_p90_ms"),
         l(v, "latency_p99_ms"), d(v, "latency_mean_ms"), d(v, "mean_hops"),
         d(v, "bytes_per_node_per_s"), d(v, "idle_bytes_per_node_per_s"), (int) l(v, "objects"),
