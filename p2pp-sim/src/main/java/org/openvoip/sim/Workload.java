@@ -218,6 +218,7 @@ public final class Workload {
           succeed(r.route());
         } else {
           wrong++;
+          wrongReasons.merge(whyMissing(p, r.route().responder()), 1L, Long::sum);
         }
       });
     } else {
@@ -269,7 +270,29 @@ public final class Workload {
     return "the owner had been up for 4 NMT or more";
   }
 
-  /** Why LookupPeers ended at the wrong peer, with counts. */
+  /** Why a LookupObject came back without the object. */
+  private String whyMissing(Published p, org.openvoip.p2pp.overlay.PeerRef responder) {
+    int owner = overlay.owner(p.key);
+    if (owner < 0 || responder == null || !responder.id().equals(overlay.id(owner))) {
+      return "LookupObject: answered by a peer that is not the owner";
+    }
+    if (!overlay.node(owner).holdsNow(p.key, CONTENT_TYPE, SUB_TYPE)) {
+      boolean elsewhere = false;
+      for (int i = 0; i < overlay.size() && !elsewhere; i++) {
+        elsewhere = overlay.online(i) && overlay.node(i).holdsNow(p.key, CONTENT_TYPE, SUB_TYPE);
+      }
+      if (!elsewhere) {
+        return "LookupObject: no online node held the object";
+      }
+    }
+    long age = overlay.simulator().now() - overlay.joinedAt(owner);
+    long rt = overlay.config().replicationMillis();
+    return age < rt
+        ? "LookupObject: the owner, up for less than one replication period (RT), lacked it"
+        : "LookupObject: the owner, up for one RT or more, lacked it";
+  }
+
+  /** Why LookupPeers ended at the wrong peer, or LookupObjects without the object, with counts. */
   public java.util.SortedMap<String, Long> wrongReasons() {
     return java.util.Collections.unmodifiableSortedMap(wrongReasons);
   }
