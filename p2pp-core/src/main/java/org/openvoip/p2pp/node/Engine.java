@@ -869,7 +869,7 @@ final class Engine {
 
   private Answer storeCopies(Message m) {
     boolean handedOver = m.header().method() == Method.TRANSFER;
-    int kept = keepCopies(m.all(ResourceObject.class), handedOver);
+    int kept = keepCopies(m.all(ResourceObject.class), handedOver, m.header().sourceId());
     counters.add("storage.copies-received", kept);
     return new Answer(ResponseCode.OK, withSelf(List.of()));
   }
@@ -879,7 +879,7 @@ final class Engine {
    * to place: the next replication pass replicates them if this node is responsible, or passes
    * them on to the peer that is (the sender's view of responsibility may be out of date).
    */
-  private int keepCopies(List<ResourceObject> objects, boolean handedOver) {
+  private int keepCopies(List<ResourceObject> objects, boolean handedOver, Bytes from) {
     long now = env.now();
     int kept = 0;
     for (ResourceObject o : objects) {
@@ -887,8 +887,10 @@ final class Engine {
         counters.increment("storage.refused-bad-resource-id");
         continue;
       }
-      if (storage.merge(o, now) != null) {
+      Storage.Stored fresh = storage.merge(o, now);
+      if (fresh != null) {
         kept++;
+        fresh.ownerSeen = from;
       }
       if (handedOver) {
         Storage.Stored s = storage.get(Storage.Key.of(o));
@@ -1049,7 +1051,8 @@ final class Engine {
     counters.increment("overlay.leaves-received");
     overlay.peerLeft(p);
     holdsNoCopies(p.id());
-    counters.add("storage.copies-received", keepCopies(m.all(ResourceObject.class), true));
+    counters.add("storage.copies-received",
+        keepCopies(m.all(ResourceObject.class), true, p.id()));
   }
 
   // ---------------------------------------------------------------------------- replication
@@ -1100,6 +1103,7 @@ final class Engine {
     counters.add("storage.expired", expired);
     List<Storage.Stored> mine = new ArrayList<>();
     Map<PeerRef, List<Storage.Stored>> transfers = new LinkedHashMap<>();
+    Map<PeerRef, List<Storage.Stored>> toNewOwners = new LinkedHashMap<>();
     for (Storage.Stored s : storage.all()) {
       Bytes key = s.key.resourceId();
       if (overlay.isResponsible(key)) {
@@ -1112,11 +1116,32 @@ final class Engine {
             s.copiesAt.clear();
             s.copiesAt.add(p.id());
             s.primary = false;
+            s.ownerSeen = p.id();
+          }
+        }
+      } else {
+        // A copy whose responsible peer changed: the one that took over (a peer that just
+        // joined, or the next one after the primary crashed) may not have it, and until a
+        // primary that knows it sends it there, lookups there would come back empty.
+        for (PeerRef p : overlay.closestPeers(key, 1)) {
+          if (!p.id().equals(selfId)) {
+            if (s.ownerSeen != null && !p.id().equals(s.ownerSeen)) {
+              toNewOwners.computeIfAbsent(p, k -> new ArrayList<>()).add(s);
+            }
+            s.ownerSeen = p.id();
           }
         }
       }
     }
     replicate(mine, now);
+    for (Map.Entry<PeerRef, List<Storage.Stored>> e : toNewOwners.entrySet()) {
+      counters.add("storage.copies-to-new-owner", e.getValue().size());
+      List<WireObject> objs = new ArrayList<>();
+      for (Storage.Stored s : e.getValue()) {
+        objs.add(s.withRemaining(now));
+      }
+      sendCopies(Method.REPLICATE, e.getKey(), objs, e.getValue());
+    }
     for (Map.Entry<PeerRef, List<Storage.Stored>> e : transfers.entrySet()) {
       counters.add("storage.transferred", e.getValue().size());
       List<WireObject> objs = new ArrayList<>();

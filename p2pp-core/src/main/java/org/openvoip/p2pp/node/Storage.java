@@ -41,6 +41,11 @@ final class Storage {
     long copiesRefreshedAt = Long.MIN_VALUE;
     /** Whether this node was responsible for it at the last replication pass. */
     boolean primary;
+    /**
+     * For a copy: the peer responsible for it as this node last saw it (at first, the peer that
+     * sent the copy), or null if unknown. When another peer takes over, the copy goes to it.
+     */
+    Bytes ownerSeen;
 
     Stored(Key key, ResourceObject object, long expiresAt) {
       this.key = key;
