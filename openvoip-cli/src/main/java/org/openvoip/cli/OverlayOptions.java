@@ -38,6 +38,14 @@ final class OverlayOptions {
       description = "Paths an iterative lookup follows in parallel, 1..16 (default: 3).")
   Integer parallelism;
 
+  @Option(names = "--bucket-size", paramLabel = "K",
+      description = "Kademlia: peers per k-bucket (default: 20).")
+  Integer bucketSize;
+
+  @Option(names = "--digit-bits", paramLabel = "B",
+      description = "Bamboo: bits per digit of prefix routing, 1..7 (default: 4).")
+  Integer digitBits;
+
   /** How a node routes its own requests (the R flag). */
   enum Routing { iterative, recursive }
 
@@ -66,6 +74,12 @@ final class OverlayOptions {
     if (parallelism != null) {
       b.parallelism(parallelism);
     }
+    if (bucketSize != null) {
+      b.bucketSize(bucketSize);
+    }
+    if (digitBits != null) {
+      b.digitBits(digitBits);
+    }
     if (routing != null) {
       b.recursive(routing == Routing.recursive);
     }
@@ -88,6 +102,12 @@ final class OverlayOptions {
     }
     if (parallelism != null) {
       s.append(" --parallelism ").append(parallelism);
+    }
+    if (bucketSize != null) {
+      s.append(" --bucket-size ").append(bucketSize);
+    }
+    if (digitBits != null) {
+      s.append(" --digit-bits ").append(digitBits);
     }
     if (routing != null) {
       s.append(" --routing ").append(routing);

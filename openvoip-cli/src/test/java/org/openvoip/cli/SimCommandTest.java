@@ -107,6 +107,33 @@ class SimCommandTest {
   }
 
   @Test
+  void routingModeAndTableSizesCanBeSet() throws Exception {
+    OpenVoipCliTest.Result rec = OpenVoipCliTest.run("sim", "--nodes", "30", "--duration", "1m",
+        "--routing", "recursive", "--counters", "--json");
+    assertThat(rec.exit()).as(rec.err()).isZero();
+    assertThat(rec.out()).containsPattern("counter routing\\.recursive-sent +[1-9]");
+    OpenVoipCliTest.Result kad = OpenVoipCliTest.run("sim", "--nodes", "30", "--duration", "1m",
+        "--overlay", "kademlia", "--bucket-size", "8", "--parallelism", "5", "--json");
+    assertThat(kad.exit()).as(kad.err()).isZero();
+    OpenVoipCliTest.Result bamboo = OpenVoipCliTest.run("sim", "--nodes", "30", "--duration",
+        "1m", "--overlay", "bamboo", "--digit-bits", "2", "--json");
+    assertThat(bamboo.exit()).as(bamboo.err()).isZero();
+    String[] b = bamboo.out().strip().split("\n");
+    assertThat(new ObjectMapper().readTree(b[b.length - 1]).get("successRatio").asDouble())
+        .isEqualTo(1.0);
+    OpenVoipCliTest.Result bad = OpenVoipCliTest.run("sim", "--duration", "1m", "--digit-bits",
+        "9");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("bits per digit (b) must be 1..7, not 9");
+    bad = OpenVoipCliTest.run("sim", "--duration", "1m", "--routing", "flooding");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--routing", "flooding", "iterative", "recursive");
+    bad = OpenVoipCliTest.run("sim", "--duration", "1m", "--parallelism", "0");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("parallelism (alpha) must be 1..16");
+  }
+
+  @Test
   void badValuesAreUsageErrorsThatSayWhatIsWrong() {
     OpenVoipCliTest.Result r = OpenVoipCliTest.run("sim", "--duration", "ten minutes");
     assertThat(r.exit()).isEqualTo(2);
