@@ -159,6 +159,21 @@ abstract class OverlayContract {
   }
 
   @Test
+  void recursiveRequestsWithAnswersTooLargeForADatagramGoOnOverStreams() {
+    // Every Join answer (it carries the admitting peer's tables) exceeds 600 bytes: the peer
+    // before the responder gets 480 and asks again over a stream, and so on back up the path.
+    // A forwarder that got a request over a stream forwards it over a stream, so that the
+    // answer from beyond is not refused again at each hop and the join is not replayed there.
+    OverlayConfig c = config().toBuilder().recursive(true)
+        .transactions(config().transactions().withMaxDatagram(600)).build();
+    SimOverlay o = build(c, 40, 18);
+    long admitted = counterSum(o, "overlay.joins-admitted");
+    long retried = counterSum(o, "transaction.retried-over-stream");
+    assertThat(retried).as("answers were too large for datagrams").isPositive();
+    assertThat(admitted).as("joins admitted for 39 joins").isLessThanOrEqualTo(3 * 39);
+  }
+
+  @Test
   void noObjectIsLostWhenFewerThanRReplicaHoldersFailAtOnce() {
     OverlayConfig c = config();
     SimOverlay o = build(c, 40, 14);

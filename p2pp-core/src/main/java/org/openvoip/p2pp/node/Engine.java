@@ -715,7 +715,11 @@ final class Engine {
         h.ttl() - 1, h.transactionId(), h.sourceId(), null);
     counters.increment("routing.forwarded");
     long giveUp = hopGiveUp(next);
-    transactions.sendRequest(new Message(fh, objs), Transport.UDP, next.endpoint(), giveUp,
+    // A request that came over a stream was most often sent again that way because its answer
+    // is too large for a datagram (480): the answer from beyond will be as large, so it goes
+    // on over a stream too, rather than through the same 480 at every hop.
+    Transport via = in.transport().reliable() ? in.transport() : Transport.UDP;
+    transactions.sendRequest(new Message(fh, objs), via, next.endpoint(), giveUp,
         new TransactionLayer.ResponseListener() {
           @Override
           public void onResponse(Message response, Endpoint from) {
