@@ -71,11 +71,17 @@ public final class ComparisonReport {
         + "stabilization, %s lookups per second (half LookupPeer, half LookupObject), %s "
         + "session and down-times of the same median. Every overlay with KeepAlive every %s, "
         + "neighbour maintenance every %s, routing maintenance every %s, replication every %s, "
-        + "r = %d copies.", grid.seed(), duration(grid.durationMillis()),
+        + "r = %d copies; lookups %s, alpha = %d; Kademlia k = %d, Bamboo b = %d. %s",
+        grid.seed(), duration(grid.durationMillis()),
         number(grid.lookupsPerSecond()), grid.churnModel(),
         duration(grid.base().keepAliveMillis()), duration(grid.base().neighborMaintenanceMillis()),
         duration(grid.base().routingMaintenanceMillis()), duration(grid.base().replicationMillis()),
-        grid.base().replicas()), results, command);
+        grid.base().replicas(), grid.base().recursive() ? "recursive" : "iterative",
+        grid.base().parallelism(), grid.base().bucketSize(), grid.base().digitBits(),
+        grid.republishMillis() > 0
+            ? "Objects are published again every " + duration(grid.republishMillis()) + "."
+            : "Objects are published once, before the measured period, and never refreshed."),
+        results, command);
   }
 
   /** Writes the CSV and Markdown tables, with a line that says how the runs were set up. */
@@ -124,8 +130,7 @@ public final class ComparisonReport {
           100 * s.objectsAtOwnerMean(), 100 * s.objectsAtOwnerMin(), s.objectsLost()));
     }
     md.append("\nSuccess: all lookups; LookupPeer: those that found the key's owner (routing "
-        + "consistency); LookupObject: those that brought a published object back (objects are "
-        + "published once, before the measured period, and never refreshed). ");
+        + "consistency); LookupObject: those that brought a published object back. ");
     md.append("Wrong: the lookup ended at a peer that was not the key's owner by ground truth;"
         + " failed: no answer within the lookup timeout. Lookups whose issuing node crashed "
         + "before the answer are abandoned: counted in lookups, left out of the ratios. Bytes: all P2PP traffic a node sent "
