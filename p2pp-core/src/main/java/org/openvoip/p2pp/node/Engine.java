@@ -1138,21 +1138,20 @@ final class Engine {
       }
     }
     replicate(mine, now);
-    for (Map.Entry<PeerRef, List<Storage.Stored>> e : toNewOwners.entrySet()) {
-      counters.add("storage.copies-to-new-owner", e.getValue().size());
+    sendBatches(Method.REPLICATE, toNewOwners, "storage.copies-to-new-owner", now);
+    sendBatches(Method.TRANSFER, transfers, "storage.transferred", now);
+  }
+
+  /** Sends each peer its batch of objects, with their remaining lifetimes, and counts them. */
+  private void sendBatches(Method method, Map<PeerRef, List<Storage.Stored>> batches,
+      String counter, long now) {
+    for (Map.Entry<PeerRef, List<Storage.Stored>> e : batches.entrySet()) {
+      counters.add(counter, e.getValue().size());
       List<WireObject> objs = new ArrayList<>();
       for (Storage.Stored s : e.getValue()) {
         objs.add(s.withRemaining(now));
       }
-      sendCopies(Method.REPLICATE, e.getKey(), objs, e.getValue());
-    }
-    for (Map.Entry<PeerRef, List<Storage.Stored>> e : transfers.entrySet()) {
-      counters.add("storage.transferred", e.getValue().size());
-      List<WireObject> objs = new ArrayList<>();
-      for (Storage.Stored s : e.getValue()) {
-        objs.add(s.withRemaining(now));
-      }
-      sendCopies(Method.TRANSFER, e.getKey(), objs, e.getValue());
+      sendCopies(method, e.getKey(), objs, e.getValue());
     }
   }
 
@@ -1177,15 +1176,7 @@ final class Engine {
         }
       }
     }
-    for (Map.Entry<PeerRef, List<Storage.Stored>> e : batches.entrySet()) {
-      List<WireObject> objs = new ArrayList<>();
-      for (Storage.Stored s : e.getValue()) {
-        objs.add(s.withRemaining(now));
-      }
-      counters.add("storage.replicated", objs.size());
-      PeerRef to = e.getKey();
-      sendCopies(Method.REPLICATE, to, objs, e.getValue());
-    }
+    sendBatches(Method.REPLICATE, batches, "storage.replicated", now);
   }
 
   private void sendCopies(Method method, PeerRef to, List<WireObject> objs,
