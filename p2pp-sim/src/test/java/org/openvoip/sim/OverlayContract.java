@@ -31,7 +31,7 @@ import org.openvoip.p2pp.wire.WireObject.ResourceObject;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 abstract class OverlayContract {
-  private static final int CONTENT = ResourceObject.CONTENT_USER_INFO;
+  static final int CONTENT = ResourceObject.CONTENT_USER_INFO;
 
   /** The plugin's name in the overlay configuration. */
   abstract String overlay();
