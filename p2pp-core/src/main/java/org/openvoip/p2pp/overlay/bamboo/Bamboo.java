@@ -123,16 +123,29 @@ final class Bamboo implements Overlay {
   /** The {@code n} nearest kept peers clockwise (or counter-clockwise) from this node. */
   private List<PeerRef> side(boolean clockwise, int n) {
     List<PeerRef> out = new ArrayList<>(Math.min(n, known.size()));
-    Bytes at = selfId;
-    while (out.size() < Math.min(n, known.size())) {
+    walk(selfId, clockwise, n, null, out);
+    return out;
+  }
+
+  /**
+   * Adds to {@code out} up to {@code n} kept peers met walking the circle from {@code from}
+   * (excluded) clockwise or counter-clockwise, wrapping around; with {@code seen}, stops at the
+   * first peer already in it (the walk came round) and adds each peer's ID to it. Without it,
+   * never more steps than there are peers.
+   */
+  private void walk(Bytes from, boolean clockwise, int n, Set<Bytes> seen, List<PeerRef> out) {
+    Bytes at = from;
+    for (int i = 0, steps = Math.min(n, known.size()); i < steps; i++) {
       Map.Entry<Bytes, PeerRef> e = clockwise ? known.higherEntry(at) : known.lowerEntry(at);
       if (e == null) {
         e = clockwise ? known.firstEntry() : known.lastEntry();
       }
+      if (seen != null && !seen.add(e.getKey())) {
+        return;
+      }
       out.add(e.getValue());
       at = e.getKey();
     }
-    return out;
   }
 
   /** The leaf set: the nearest peers clockwise, then counter-clockwise, each nearest first. */
@@ -167,31 +180,13 @@ final class Bamboo implements Overlay {
   private List<PeerRef> nearest(Bytes key, int count, boolean withSelf) {
     List<PeerRef> pool = new ArrayList<>(2 * count + 1);
     Set<Bytes> seen = new HashSet<>();
-    int n = Math.min(count, known.size());
-    Bytes at = key;
-    if (known.containsKey(key)) {
-      pool.add(known.get(key));
+    PeerRef atKey = known.get(key);
+    if (atKey != null) {
+      pool.add(atKey);
       seen.add(key);
     }
-    for (int i = 0; i < n; i++) {
-      Map.Entry<Bytes, PeerRef> e = known.higherEntry(at);
-      e = e != null ? e : known.firstEntry();
-      if (!seen.add(e.getKey())) {
-        break;
-      }
-      pool.add(e.getValue());
-      at = e.getKey();
-    }
-    at = key;
-    for (int i = 0; i < n; i++) {
-      Map.Entry<Bytes, PeerRef> e = known.lowerEntry(at);
-      e = e != null ? e : known.lastEntry();
-      if (!seen.add(e.getKey())) {
-        break;
-      }
-      pool.add(e.getValue());
-      at = e.getKey();
-    }
+    walk(key, true, count, seen, pool);
+    walk(key, false, count, seen, pool);
     if (withSelf) {
       pool.add(ctx.self());
     }
