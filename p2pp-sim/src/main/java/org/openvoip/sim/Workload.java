@@ -276,14 +276,8 @@ public final class Workload {
     if (owner < 0 || responder == null || !responder.id().equals(overlay.id(owner))) {
       return "LookupObject: answered by a peer that is not the owner";
     }
-    if (!overlay.node(owner).holdsNow(p.key, CONTENT_TYPE, SUB_TYPE)) {
-      boolean elsewhere = false;
-      for (int i = 0; i < overlay.size() && !elsewhere; i++) {
-        elsewhere = overlay.online(i) && overlay.node(i).holdsNow(p.key, CONTENT_TYPE, SUB_TYPE);
-      }
-      if (!elsewhere) {
-        return "LookupObject: no online node held the object";
-      }
+    if (!overlay.node(owner).holdsNow(p.key, CONTENT_TYPE, SUB_TYPE) && !heldOnline(p)) {
+      return "LookupObject: no online node held the object";
     }
     long age = overlay.simulator().now() - overlay.joinedAt(owner);
     long rt = overlay.config().replicationMillis();
@@ -431,15 +425,21 @@ public final class Workload {
   public int objectsLost() {
     int lost = 0;
     for (Published p : objects) {
-      boolean held = false;
-      for (int i = 0; i < overlay.size() && !held; i++) {
-        held = overlay.online(i) && overlay.node(i).holdsNow(p.key, CONTENT_TYPE, SUB_TYPE);
-      }
-      if (!held) {
+      if (!heldOnline(p)) {
         lost++;
       }
     }
     return lost;
+  }
+
+  /** Whether some online node holds the object now. */
+  private boolean heldOnline(Published p) {
+    for (int i = 0; i < overlay.size(); i++) {
+      if (overlay.online(i) && overlay.node(i).holdsNow(p.key, CONTENT_TYPE, SUB_TYPE)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Mean hops of succeeded lookups (0 if none). */
