@@ -56,37 +56,26 @@ final class OverlayOptions {
   /** The defaults with {@code algorithm} and whatever these options set. */
   OverlayConfig config(String algorithm) {
     OverlayConfig.Builder b = OverlayConfig.DEFAULTS.toBuilder().algorithm(algorithm);
-    if (keepAliveMillis != null) {
-      b.keepAliveMillis(keepAliveMillis);
-    }
-    if (neighborMaintenanceMillis != null) {
-      b.neighborMaintenanceMillis(neighborMaintenanceMillis);
-    }
-    if (routingMaintenanceMillis != null) {
-      b.routingMaintenanceMillis(routingMaintenanceMillis);
-    }
-    if (replicationMillis != null) {
-      b.replicationMillis(replicationMillis);
-    }
-    if (replicas != null) {
-      b.replicas(replicas);
-    }
-    if (parallelism != null) {
-      b.parallelism(parallelism);
-    }
-    if (bucketSize != null) {
-      b.bucketSize(bucketSize);
-    }
-    if (digitBits != null) {
-      b.digitBits(digitBits);
-    }
-    if (routing != null) {
-      b.recursive(routing == Routing.recursive);
-    }
+    set(keepAliveMillis, b::keepAliveMillis);
+    set(neighborMaintenanceMillis, b::neighborMaintenanceMillis);
+    set(routingMaintenanceMillis, b::routingMaintenanceMillis);
+    set(replicationMillis, b::replicationMillis);
+    set(replicas, b::replicas);
+    set(parallelism, b::parallelism);
+    set(bucketSize, b::bucketSize);
+    set(digitBits, b::digitBits);
+    set(routing == null ? null : routing == Routing.recursive, b::recursive);
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** Calls {@code setter} with the option's value if it was given. */
+  private static <T> void set(T value, java.util.function.Consumer<T> setter) {
+    if (value != null) {
+      setter.accept(value);
     }
   }
 
@@ -97,28 +86,23 @@ final class OverlayOptions {
     append(s, "--neighbor-maintenance", neighborMaintenanceMillis);
     append(s, "--routing-maintenance", routingMaintenanceMillis);
     append(s, "--replication", replicationMillis);
-    if (replicas != null) {
-      s.append(" --replicas ").append(replicas);
-    }
-    if (parallelism != null) {
-      s.append(" --parallelism ").append(parallelism);
-    }
-    if (bucketSize != null) {
-      s.append(" --bucket-size ").append(bucketSize);
-    }
-    if (digitBits != null) {
-      s.append(" --digit-bits ").append(digitBits);
-    }
-    if (routing != null) {
-      s.append(" --routing ").append(routing);
-    }
+    appendValue(s, "--replicas", replicas);
+    appendValue(s, "--parallelism", parallelism);
+    appendValue(s, "--bucket-size", bucketSize);
+    appendValue(s, "--digit-bits", digitBits);
+    appendValue(s, "--routing", routing);
     return s.toString();
   }
 
   private static void append(StringBuilder s, String name, Long millis) {
     if (millis != null) {
-      s.append(' ').append(name).append(' ')
-          .append(org.openvoip.analysis.overlays.ComparisonReport.duration(millis));
+      appendValue(s, name, org.openvoip.analysis.overlays.ComparisonReport.duration(millis));
+    }
+  }
+
+  private static void appendValue(StringBuilder s, String name, Object value) {
+    if (value != null) {
+      s.append(' ').append(name).append(' ').append(value);
     }
   }
 }
