@@ -225,6 +225,7 @@ final class CompareCommand implements Callable<Integer> {
     if (republishMillis != null && republishMillis <= 0) {
       throw new ParameterException(spec.commandLine(), "--republish must be positive");
     }
+    overlays.forEach(overlayOptions::config); // each overlay can run the options given
     return new OverlayComparison.Grid(overlayOptions.config(overlays.get(0)), overlays, nodes,
         medians, seed, durationMillis, lookupsPerSecond, churnModel.model, sessions,
         republishMillis == null ? 0 : republishMillis);

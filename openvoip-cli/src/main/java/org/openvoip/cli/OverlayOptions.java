@@ -66,7 +66,9 @@ final class OverlayOptions {
     set(digitBits, b::digitBits);
     set(routing == null ? null : routing == Routing.recursive, b::recursive);
     try {
-      return b.build();
+      OverlayConfig c = b.build();
+      org.openvoip.p2pp.overlay.Overlays.provider(c);
+      return c;
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -39,7 +39,7 @@ public final class SimOverlay {
     this.sim = new Simulator();
     this.net = new SimNetwork(sim, new LatencyModel(seed), lossRate, seed);
     this.config = config;
-    this.provider = Overlays.provider(config.algorithm());
+    this.provider = Overlays.provider(config);
     this.seed = seed;
   }
 

@@ -34,7 +34,7 @@ class KademliaContractTest extends OverlayContract {
       assertThat(o.node(i).holdsNow(key, CONTENT, 0))
           .as("node %d, among the 8 closest to the key: %s", i, closest).isEqualTo(closest);
     }
-    assertThatThrownBy(() -> config().toBuilder().bucketSize(8).replicas(9).build())
-        .hasMessageContaining("replicas <= k");
+    assertThatThrownBy(() -> new SimOverlay(config().toBuilder().bucketSize(8).replicas(9).build(),
+        21, 0)).hasMessageContaining("replicas <= k");
   }
 }

@@ -115,7 +115,7 @@ final class Engine {
     this.transactions = new TransactionLayer(env, oc.transactions(),
         env.decoder(oc.idLength()), id, true, () -> selfInfo, this::onRequest, counters);
     transactions.onRttSample(rtt::sample);
-    this.overlay = Overlays.provider(oc.algorithm()).create(new Context());
+    this.overlay = Overlays.provider(oc).create(new Context());
   }
 
   State state() {

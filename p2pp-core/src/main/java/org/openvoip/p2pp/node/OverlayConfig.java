@@ -16,8 +16,9 @@ import org.openvoip.p2pp.wire.WireObject.P2pOptions;
  * @param neighborMaintenanceMillis NMT: neighbour-table refresh period (Chord: stabilize)
  * @param replicationMillis RT: how often a peer checks its objects' replicas
  * @param successors neighbour-table size (Chord: successor-list length)
- * @param replicas copies of each object, the responsible peer's included (r): at most
- *     successors + 1 for Chord, k for Kademlia (its k closest), leafSetSize / 2 + 1 for Bamboo
+ * @param replicas copies of each object, the responsible peer's included (r); the overlay sets
+ *     the upper bound (OverlayProvider.checkReplicas): successors + 1 for Chord, k for Kademlia
+ *     (its k closest), leafSetSize / 2 + 1 for Bamboo
  * @param parallelism alpha: lookup paths followed in parallel (1 = sequential)
  * @param bucketSize k: peers per bucket (Kademlia's k-buckets, the replacement cache alike)
  * @param digitBits b: bits per digit of prefix routing (Bamboo: rows of 2^b entries)
@@ -69,21 +70,9 @@ public record OverlayConfig(
     if (successors < 1) {
       throw new IllegalArgumentException("need at least 1 successor, not " + successors);
     }
-    if ("kademlia".equals(algorithm)) {
-      // Kademlia stores a value at the k nodes closest to its key: r may go up to k.
-      if (replicas < 1 || replicas > bucketSize) {
-        throw new IllegalArgumentException("need 1 <= replicas <= k, the bucket size (got "
-            + replicas + " and " + bucketSize + ")");
-      }
-    } else if ("bamboo".equals(algorithm)) {
-      // Replicas are the leaves nearest the key: at most half the leaf set on either side.
-      if (replicas < 1 || replicas > leafSetSize / 2 + 1) {
-        throw new IllegalArgumentException("need 1 <= replicas <= leaf set size / 2 + 1 (got "
-            + replicas + " and " + leafSetSize + ")");
-      }
-    } else if (replicas < 1 || replicas > successors + 1) {
-      throw new IllegalArgumentException(
-          "need 1 <= replicas <= successors + 1 (got " + replicas + " and " + successors + ")");
+    if (replicas < 1) {
+      // The upper bound is the overlay's (OverlayProvider.checkReplicas).
+      throw new IllegalArgumentException("need at least 1 replica, not " + replicas);
     }
     if (parallelism < 1 || parallelism > 16) {
       throw new IllegalArgumentException("parallelism (alpha) must be 1..16");

@@ -18,4 +18,17 @@ public interface OverlayProvider {
    * the first ID at or after the key): the ground truth the simulator judges lookups by.
    */
   Bytes owner(Bytes key, NavigableSet<Bytes> liveIds);
+
+  /**
+   * Refuses a configuration whose replica count r this overlay cannot place. By default the
+   * replicas are the responsible node and its successors: r at most successors + 1.
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  default void checkReplicas(org.openvoip.p2pp.node.OverlayConfig c) {
+    if (c.replicas() > c.successors() + 1) {
+      throw new IllegalArgumentException("need 1 <= replicas <= successors + 1 (got "
+          + c.replicas() + " and " + c.successors() + ")");
+    }
+  }
 }

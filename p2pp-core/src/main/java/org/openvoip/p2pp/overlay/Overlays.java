@@ -27,6 +27,17 @@ public final class Overlays {
   }
 
   /**
+   * The plugin of {@code c}'s algorithm, once it has checked that it can run {@code c}.
+   *
+   * @throws IllegalArgumentException if there is no such plugin, or it cannot
+   */
+  public static OverlayProvider provider(org.openvoip.p2pp.node.OverlayConfig c) {
+    OverlayProvider p = provider(c.algorithm());
+    p.checkReplicas(c);
+    return p;
+  }
+
+  /**
    * The plugin called {@code name}.
    *
    * @throws IllegalArgumentException naming the plugins that exist

@@ -17,6 +17,24 @@ class OverlaysTest {
   }
 
   @Test
+  void eachOverlaySetsHowManyReplicasItCanPlace() {
+    OverlayConfig d = OverlayConfig.builder().build(); // 4 successors, k = 20, 16 leaves
+    assertThat(Overlays.provider(d.toBuilder().algorithm("chord").replicas(5).build())).isNotNull();
+    assertThatThrownBy(() -> Overlays.provider(d.toBuilder().algorithm("chord").replicas(6)
+        .build())).hasMessage("need 1 <= replicas <= successors + 1 (got 6 and 4)");
+    assertThat(Overlays.provider(d.toBuilder().algorithm("kademlia").replicas(20).build()))
+        .isNotNull();
+    assertThatThrownBy(() -> Overlays.provider(d.toBuilder().algorithm("kademlia").replicas(21)
+        .build())).hasMessageContaining("replicas <= k, the bucket size (got 21 and 20)");
+    assertThat(Overlays.provider(d.toBuilder().algorithm("bamboo").replicas(9).build()))
+        .isNotNull();
+    assertThatThrownBy(() -> Overlays.provider(d.toBuilder().algorithm("bamboo").replicas(10)
+        .build())).hasMessageContaining("leaf set size / 2 + 1 (got 10 and 16)");
+    assertThatThrownBy(() -> d.toBuilder().replicas(0).build())
+        .hasMessageContaining("at least 1 replica");
+  }
+
+  @Test
   void threeOverlaysAreFoundByNameAndAnnounceTheirAlgorithmAndBase() {
     assertThat(Overlays.names()).containsExactly("bamboo", "chord", "kademlia");
     OverlayConfig chord = OverlayConfig.builder().algorithm("chord").build();

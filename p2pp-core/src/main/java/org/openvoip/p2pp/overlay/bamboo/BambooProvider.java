@@ -23,4 +23,13 @@ public final class BambooProvider implements OverlayProvider {
   public Bytes owner(Bytes key, NavigableSet<Bytes> liveIds) {
     return Circular.nearest(key, liveIds);
   }
+
+  /** Replicas are the leaves nearest the key: at most half the leaf set on either side. */
+  @Override
+  public void checkReplicas(org.openvoip.p2pp.node.OverlayConfig c) {
+    if (c.replicas() > c.leafSetSize() / 2 + 1) {
+      throw new IllegalArgumentException("need 1 <= replicas <= leaf set size / 2 + 1 (got "
+          + c.replicas() + " and " + c.leafSetSize() + ")");
+    }
+  }
 }

@@ -24,4 +24,13 @@ public final class KademliaProvider implements OverlayProvider {
   public Bytes owner(Bytes key, NavigableSet<Bytes> liveIds) {
     return Xor.nearest(key, liveIds);
   }
+
+  /** Kademlia stores a value at the k nodes nearest its key: r goes up to k. */
+  @Override
+  public void checkReplicas(org.openvoip.p2pp.node.OverlayConfig c) {
+    if (c.replicas() > c.bucketSize()) {
+      throw new IllegalArgumentException("need 1 <= replicas <= k, the bucket size (got "
+          + c.replicas() + " and " + c.bucketSize() + ")");
+    }
+  }
 }
