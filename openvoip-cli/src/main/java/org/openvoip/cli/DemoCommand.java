@@ -211,7 +211,8 @@ final class DemoCommand implements Callable<Integer> {
         return fail("publishing object " + k + " failed: " + NetSupport.describe(e));
       }
     }
-    out.printf("published %d objects (%d copies each) (%s)%n", objects, oc.replicas(),
+    out.printf("published %d objects (%d copies each) (%s)%n", objects,
+        org.openvoip.p2pp.overlay.Overlays.resolve(oc).replicas(),
         elapsed());
 
     // 3. Lookups in three rounds: stable overlay, after the crashes, after the restarts.

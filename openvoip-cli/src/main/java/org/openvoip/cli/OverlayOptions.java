@@ -31,7 +31,8 @@ final class OverlayOptions {
   Long replicationMillis;
 
   @Option(names = "--replicas", paramLabel = "R",
-      description = "Copies of each object, the owner's included (default: 3).")
+      description = "Copies of each object, the owner's included (default: 3; Kademlia: k, "
+          + "its k closest nodes).")
   Integer replicas;
 
   @Option(names = "--parallelism", paramLabel = "ALPHA",

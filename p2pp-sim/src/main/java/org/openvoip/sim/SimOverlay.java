@@ -38,8 +38,8 @@ public final class SimOverlay {
   public SimOverlay(OverlayConfig config, long seed, double lossRate) {
     this.sim = new Simulator();
     this.net = new SimNetwork(sim, new LatencyModel(seed), lossRate, seed);
-    this.config = config;
-    this.provider = Overlays.provider(config);
+    this.config = Overlays.resolve(config);
+    this.provider = Overlays.provider(config.algorithm());
     this.seed = seed;
   }
 

@@ -22,6 +22,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.openvoip.p2pp.overlay.Overlays;
 import org.openvoip.sim.SimReport;
 
 /**
@@ -71,17 +72,33 @@ public final class ComparisonReport {
         + "stabilization, %s lookups per second (half LookupPeer, half LookupObject), %s "
         + "session and down-times of the same median. Every overlay with KeepAlive every %s, "
         + "neighbour maintenance every %s, routing maintenance every %s, replication every %s, "
-        + "r = %d copies; lookups %s, alpha = %d; Kademlia k = %d, Bamboo b = %d. %s",
+        + "%s; lookups %s, alpha = %d; Kademlia k = %d, Bamboo b = %d. %s",
         grid.seed(), duration(grid.durationMillis()),
         number(grid.lookupsPerSecond()), grid.churnModel(),
         duration(grid.base().keepAliveMillis()), duration(grid.base().neighborMaintenanceMillis()),
         duration(grid.base().routingMaintenanceMillis()), duration(grid.base().replicationMillis()),
-        grid.base().replicas(), grid.base().recursive() ? "recursive" : "iterative",
+        copies(grid), grid.base().recursive() ? "recursive" : "iterative",
         grid.base().parallelism(), grid.base().bucketSize(), grid.base().digitBits(),
         grid.republishMillis() > 0
             ? "Objects are published again every " + duration(grid.republishMillis()) + "."
             : "Objects are published once, before the measured period, and never refreshed."),
         results, command);
+  }
+
+  /** "r = 3 copies", or each overlay's r where they differ (Kademlia's default is its k). */
+  static String copies(OverlayComparison.Grid grid) {
+    Map<Integer, List<String>> byR = new java.util.TreeMap<>();
+    for (String o : grid.overlays()) {
+      int r = Overlays.resolve(
+          grid.base().toBuilder().algorithm(o).build()).replicas();
+      byR.computeIfAbsent(r, k -> new ArrayList<>()).add(o);
+    }
+    if (byR.size() == 1) {
+      return "r = " + byR.keySet().iterator().next() + " copies";
+    }
+    List<String> parts = new ArrayList<>();
+    byR.forEach((r, os) -> parts.add(String.join(" and ", os) + " r = " + r));
+    return String.join(", ", parts) + " copies";
   }
 
   /** Writes the CSV and Markdown tables, with a line that says how the runs were set up. */

@@ -96,7 +96,7 @@ final class Engine {
 
   Engine(NodeConfig config, Env env, Consumer<State> stateListener) {
     this.config = config;
-    this.oc = config.overlay();
+    this.oc = Overlays.resolve(config.overlay());
     this.env = env;
     this.stateListener = stateListener;
     RandomGenerator random = env.random();
@@ -115,7 +115,7 @@ final class Engine {
     this.transactions = new TransactionLayer(env, oc.transactions(),
         env.decoder(oc.idLength()), id, true, () -> selfInfo, this::onRequest, counters);
     transactions.onRttSample(rtt::sample);
-    this.overlay = Overlays.provider(oc).create(new Context());
+    this.overlay = Overlays.provider(oc.algorithm()).create(new Context());
   }
 
   State state() {

@@ -16,9 +16,10 @@ import org.openvoip.p2pp.wire.WireObject.P2pOptions;
  * @param neighborMaintenanceMillis NMT: neighbour-table refresh period (Chord: stabilize)
  * @param replicationMillis RT: how often a peer checks its objects' replicas
  * @param successors neighbour-table size (Chord: successor-list length)
- * @param replicas copies of each object, the responsible peer's included (r); the overlay sets
- *     the upper bound (OverlayProvider.checkReplicas): successors + 1 for Chord, k for Kademlia
- *     (its k closest), leafSetSize / 2 + 1 for Bamboo
+ * @param replicas copies of each object, the responsible peer's included (r), or 0 for the
+ *     overlay's own default (OverlayProvider.defaultReplicas: 3, and k for Kademlia, which stores
+ *     at its k closest nodes). The overlay sets the upper bound (OverlayProvider.checkReplicas):
+ *     successors + 1 for Chord, k for Kademlia, leafSetSize / 2 + 1 for Bamboo
  * @param parallelism alpha: lookup paths followed in parallel (1 = sequential)
  * @param bucketSize k: peers per bucket (Kademlia's k-buckets, the replacement cache alike)
  * @param digitBits b: bits per digit of prefix routing (Bamboo: rows of 2^b entries)
@@ -53,7 +54,7 @@ public record OverlayConfig(
     long maxLifetimeSeconds) {
 
   public static final OverlayConfig DEFAULTS = new OverlayConfig("chord", 20,
-      TransactionConfig.DEFAULTS, 10_000, 30_000, 30_000, 30_000, 4, 3, 3, 20, 4, 16, false, 32,
+      TransactionConfig.DEFAULTS, 10_000, 30_000, 30_000, 30_000, 4, 0, 3, 20, 4, 16, false, 32,
       10_000, 1_000, 300, 86_400);
 
   public OverlayConfig {
@@ -70,9 +71,11 @@ public record OverlayConfig(
     if (successors < 1) {
       throw new IllegalArgumentException("need at least 1 successor, not " + successors);
     }
-    if (replicas < 1) {
-      // The upper bound is the overlay's (OverlayProvider.checkReplicas).
-      throw new IllegalArgumentException("need at least 1 replica, not " + replicas);
+    if (replicas < 0) {
+      // 0 is the overlay's default; the upper bound is the overlay's too
+      // (OverlayProvider.checkReplicas).
+      throw new IllegalArgumentException("need at least 1 replica (0: the overlay's default), not "
+          + replicas);
     }
     if (parallelism < 1 || parallelism > 16) {
       throw new IllegalArgumentException("parallelism (alpha) must be 1..16");

@@ -20,6 +20,14 @@ public interface OverlayProvider {
   Bytes owner(Bytes key, NavigableSet<Bytes> liveIds);
 
   /**
+   * The replica count r of a configuration that leaves it to the overlay (replicas 0): by
+   * default 3, the responsible node and two successors.
+   */
+  default int defaultReplicas(org.openvoip.p2pp.node.OverlayConfig c) {
+    return 3;
+  }
+
+  /**
    * Refuses a configuration whose replica count r this overlay cannot place. By default the
    * replicas are the responsible node and its successors: r at most successors + 1.
    *

@@ -33,8 +33,27 @@ public final class Overlays {
    */
   public static OverlayProvider provider(org.openvoip.p2pp.node.OverlayConfig c) {
     OverlayProvider p = provider(c.algorithm());
-    p.checkReplicas(c);
+    p.checkReplicas(resolve(p, c));
     return p;
+  }
+
+  /**
+   * {@code c} with what it leaves to its overlay filled in (replicas 0: the plugin's default
+   * replica count), once the plugin has checked that it can run it.
+   *
+   * @throws IllegalArgumentException if there is no such plugin, or it cannot
+   */
+  public static org.openvoip.p2pp.node.OverlayConfig resolve(
+      org.openvoip.p2pp.node.OverlayConfig c) {
+    OverlayProvider p = provider(c.algorithm());
+    org.openvoip.p2pp.node.OverlayConfig r = resolve(p, c);
+    p.checkReplicas(r);
+    return r;
+  }
+
+  private static org.openvoip.p2pp.node.OverlayConfig resolve(OverlayProvider p,
+      org.openvoip.p2pp.node.OverlayConfig c) {
+    return c.replicas() != 0 ? c : c.toBuilder().replicas(p.defaultReplicas(c)).build();
   }
 
   /**

@@ -30,8 +30,25 @@ class OverlaysTest {
         .isNotNull();
     assertThatThrownBy(() -> Overlays.provider(d.toBuilder().algorithm("bamboo").replicas(10)
         .build())).hasMessageContaining("leaf set size / 2 + 1 (got 10 and 16)");
-    assertThatThrownBy(() -> d.toBuilder().replicas(0).build())
+    assertThatThrownBy(() -> d.toBuilder().replicas(-1).build())
         .hasMessageContaining("at least 1 replica");
+    assertThatThrownBy(() -> Overlays.resolve(d.toBuilder().algorithm("chord").successors(1)
+        .replicas(3).build())).hasMessage("need 1 <= replicas <= successors + 1 (got 3 and 1)");
+  }
+
+  @Test
+  void kademliaStoresAtItsKClosestByDefaultAndTheOthersKeepThreeCopies() {
+    OverlayConfig d = OverlayConfig.builder().build();
+    assertThat(d.replicas()).as("left to the overlay").isZero();
+    assertThat(Overlays.resolve(d.toBuilder().algorithm("chord").build()).replicas()).isEqualTo(3);
+    assertThat(Overlays.resolve(d.toBuilder().algorithm("bamboo").build()).replicas())
+        .isEqualTo(3);
+    assertThat(Overlays.resolve(d.toBuilder().algorithm("kademlia").build()).replicas())
+        .isEqualTo(20);
+    assertThat(Overlays.resolve(d.toBuilder().algorithm("kademlia").bucketSize(8).build())
+        .replicas()).isEqualTo(8);
+    OverlayConfig set = d.toBuilder().algorithm("kademlia").replicas(5).build();
+    assertThat(Overlays.resolve(set)).as("a count that is set stays").isEqualTo(set);
   }
 
   @Test

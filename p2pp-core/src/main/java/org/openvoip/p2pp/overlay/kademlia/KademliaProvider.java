@@ -25,7 +25,13 @@ public final class KademliaProvider implements OverlayProvider {
     return Xor.nearest(key, liveIds);
   }
 
-  /** Kademlia stores a value at the k nodes nearest its key: r goes up to k. */
+  /** Kademlia stores a value at the k nodes nearest its key. */
+  @Override
+  public int defaultReplicas(org.openvoip.p2pp.node.OverlayConfig c) {
+    return c.bucketSize();
+  }
+
+  /** r goes up to k. */
   @Override
   public void checkReplicas(org.openvoip.p2pp.node.OverlayConfig c) {
     if (c.replicas() > c.bucketSize()) {
