@@ -144,6 +144,19 @@ abstract class OverlayContract {
   }
 
   @Test
+  void afterRecursiveJoinsEveryKeyHasExactlyItsOwner() {
+    // A recursive Join learns only the admitting peer's tables. Here (seed 18) Kademlia once
+    // ended with two groups of peers that each knew nothing of the other, though they were
+    // near in ID: a bucket refresh answered from the node's own table, where the empty bucket
+    // made the node the owner of every ID in it. 75 of 300 keys had a wrong owner.
+    OverlayConfig c = config().toBuilder().recursive(true).build();
+    SimOverlay o = build(c, 40, 18);
+    SplittableRandom r = new SplittableRandom(18);
+    assertResponsibilityMatchesGroundTruth(o, r, 300);
+    assertLookupsFindOwners(o, r, 100);
+  }
+
+  @Test
   void recursiveRoutingUnderChurnRunsToTheEndAndFindsOwners() {
     // Under churn an upstream hop gives up on a slow path and tries another, so the same
     // request can reach a peer that is still forwarding it: the peer must refuse it as a loop.

@@ -1750,8 +1750,24 @@ final class Engine {
 
     @Override
     public void lookupPeers(Bytes key, int count, Consumer<List<PeerRef>> done) {
+      lookupPeers(key, count, null, done);
+    }
+
+    @Override
+    public void explorePeers(Bytes key, int count, Consumer<List<PeerRef>> done) {
+      List<PeerRef> first = overlay.nextHops(key, 1 + SPARE_HOPS);
+      if (first.isEmpty()) {
+        done.accept(List.of());
+        return;
+      }
+      lookupPeers(key, count, first, done);
+    }
+
+    /** An iterative LookupPeer along one path, from {@code start} (null: the overlay's). */
+    private void lookupPeers(Bytes key, int count, List<PeerRef> start,
+        Consumer<List<PeerRef>> done) {
       route(Method.LOOKUP_PEER, key, List.of(new PLookup(Math.min(63, count), false, false, key,
-          null)), false, null, 1, new RouteCallback() {
+          null)), false, start, 1, new RouteCallback() {
             @Override
             public void onResponse(Message response, Results.Route route) {
               if (response.header().responseCode() != ResponseCode.OK) {

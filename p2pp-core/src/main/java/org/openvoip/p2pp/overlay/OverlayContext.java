@@ -54,6 +54,16 @@ public interface OverlayContext {
   void lookupPeers(Bytes key, int count, Consumer<List<PeerRef>> done);
 
   /**
+   * Finds the {@code count} peers nearest {@code key} as the other peers know them: an
+   * iterative LookupPeer that starts at the peers this node knows nearest the key, even when by
+   * its own table this node is responsible for the key, where {@link #lookupPeers} would answer
+   * from that table and learn nothing. Table maintenance uses it to find the peers a region of
+   * the table lacks (Kademlia's bucket refresh: an empty bucket is the region to fill). {@code
+   * done} gets the peers of the final answer, or an empty list if no peer answered.
+   */
+  void explorePeers(Bytes key, int count, Consumer<List<PeerRef>> done);
+
+  /**
    * The smoothed round-trip time to {@code peer} measured on this node's transactions, in
    * milliseconds, or -1 when there is no sample (for proximity neighbour selection).
    */

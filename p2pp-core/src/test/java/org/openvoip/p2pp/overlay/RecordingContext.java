@@ -87,6 +87,11 @@ public final class RecordingContext implements OverlayContext {
   }
 
   @Override
+  public void explorePeers(Bytes key, int count, Consumer<List<PeerRef>> done) {
+    lookups.add(key);
+  }
+
+  @Override
   public long rttMillis(PeerRef peer) {
     return rtts.getOrDefault(peer.id(), -1L);
   }

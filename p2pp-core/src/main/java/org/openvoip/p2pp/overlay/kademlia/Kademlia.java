@@ -39,7 +39,8 @@ import org.openvoip.p2pp.wire.WireObject.P2pOptions;
  *       peers, pushing our nearest peers and learning theirs, so that neighbours know each
  *       other and a dead one is found within a period;
  *   <li>bucket refresh (every RMT): a LookupPeer for a random ID in the bucket refreshed
- *       longest ago, among those from 0 to our deepest non-empty one;
+ *       longest ago, among those from 0 to our deepest non-empty one, started at the peers we
+ *       know even when the bucket is empty and our table says we own the ID;
  *   <li>lookups: iterative and parallel (alpha) through the engine's lookup, which orders
  *       candidates by {@link #rankForKey} and {@link #compareForKey}.
  * </ul>
@@ -499,7 +500,9 @@ final class Kademlia implements Overlay {
   private void refresh(int j, Runnable then) {
     refreshes.increment();
     bucket(j).refreshedAt = ctx.now();
-    ctx.lookupPeers(Xor.randomWithPrefix(selfId, j, ctx.random()), REFRESH_COUNT, peers -> {
+    // Explored from the peers we know, not answered from our table: an empty bucket means no
+    // known peer is nearer its IDs than we are, so our table would answer, and learn nothing.
+    ctx.explorePeers(Xor.randomWithPrefix(selfId, j, ctx.random()), REFRESH_COUNT, peers -> {
       peers.forEach(this::hearsOf);
       if (then != null) {
         then.run();
