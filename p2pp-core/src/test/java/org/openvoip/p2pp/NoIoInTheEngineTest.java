@@ -44,9 +44,30 @@ class NoIoInTheEngineTest {
         .orShould().dependOnClassesThat().belongToAnyOf(java.net.Socket.class,
             java.net.ServerSocket.class, java.net.DatagramSocket.class, java.net.URL.class,
             java.io.File.class, java.io.FileInputStream.class, java.io.FileOutputStream.class,
-            Thread.class, java.util.Timer.class, java.util.Random.class,
-            java.security.SecureRandom.class)
+            Thread.class, java.util.Timer.class, java.util.Random.class)
         .because("the engine reaches the world only through Env")
+        .check(ENGINE);
+  }
+
+  /**
+   * Key generation and ECDSA signatures need a SecureRandom: the security primitives take the one
+   * the runtime gives them (a real one on the network, a seeded one in the simulator), and
+   * nothing in the engine makes one, nor calls JCA methods that would make their own.
+   */
+  @Test
+  void secureRandomnessComesFromTheRuntime() {
+    noClasses().that().resideOutsideOfPackage("org.openvoip.p2pp.security..")
+        .should().dependOnClassesThat().belongToAnyOf(java.security.SecureRandom.class)
+        .because("only the security primitives handle the runtime's SecureRandom")
+        .check(ENGINE);
+    noClasses().should().callConstructor(java.security.SecureRandom.class)
+        .orShould().callConstructor(java.security.SecureRandom.class, byte[].class)
+        .orShould().callMethod(java.security.SecureRandom.class, "getInstanceStrong")
+        .orShould().callMethod(java.security.SecureRandom.class, "getInstance", String.class)
+        .orShould().callMethod(java.security.Signature.class, "initSign",
+            java.security.PrivateKey.class)
+        .orShould().callMethod(java.security.KeyPairGenerator.class, "initialize", int.class)
+        .because("the engine never makes its own randomness")
         .check(ENGINE);
   }
 
