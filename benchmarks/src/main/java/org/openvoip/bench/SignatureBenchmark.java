@@ -1,0 +1,84 @@
+package org.openvoip.bench;
+
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openvoip.p2pp.security.CertificateChecker;
+import org.openvoip.p2pp.security.CertificateProblem;
+import org.openvoip.p2pp.security.Certificates;
+import org.openvoip.p2pp.security.SignatureScheme;
+import org.openvoip.p2pp.wire.Bytes;
+
+/**
+ * Sign and verify throughput of the two signature algorithms a P2PP overlay accepts, over the
+ * bytes a storing peer verifies for one stored value (about 200 bytes: Resource-ID, types,
+ * owner, generation and a short value), and the check of a node certificate signed by the
+ * enrollment server (parse from DER, chain, validity), which a peer does once per new peer or
+ * per new owner of a value. One thread; see docs/benchmarks.md.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(1)
+public class SignatureBenchmark {
+  @Param({"ED25519", "ECDSA_P256_SHA256"})
+  public SignatureScheme scheme;
+
+  KeyPair keys;
+  SecureRandom random;
+  byte[] payload;
+  byte[] signature;
+  Bytes certificateDer;
+  CertificateChecker checker;
+  long now;
+
+  @Setup(Level.Trial)
+  public void setUp() throws CertificateProblem {
+    random = new SecureRandom();
+    keys = scheme.generate(random);
+    payload = new byte[200];
+    random.nextBytes(payload);
+    signature = scheme.sign(keys.getPrivate(), random, payload);
+    if (!scheme.verify(keys.getPublic(), signature, payload)) {
+      throw new IllegalStateException("the signature does not verify");
+    }
+    now = 1_795_824_000_000L;
+    KeyPair caKeys = scheme.generate(random);
+    X509Certificate ca = Certificates.authority(caKeys, "bench CA", now - 86_400_000L,
+        now + 86_400_000L, random);
+    X509Certificate node = Certificates.node(keys.getPublic(), "alice@example.org",
+        List.of(Bytes.of(new byte[20])), "bench", ca, caKeys.getPrivate(), BigInteger.ONE,
+        now - 86_400_000L, now + 86_400_000L, random);
+    certificateDer = Certificates.der(node);
+    checker = new CertificateChecker(List.of(ca), false, 20);
+    checkCertificate(); // measure the right thing: it passes
+  }
+
+  @Benchmark
+  public byte[] sign() {
+    return scheme.sign(keys.getPrivate(), random, payload);
+  }
+
+  @Benchmark
+  public boolean verify() {
+    return scheme.verify(keys.getPublic(), signature, payload);
+  }
+
+  @Benchmark
+  public Object checkCertificate() throws CertificateProblem {
+    return checker.check(Certificates.parse(certificateDer), now);
+  }
+}
