@@ -34,7 +34,13 @@ public enum ObjectType {
   /** Extension: the draft's Resource-List (section 9.3.1) has no type number. Ignorable. */
   RESOURCE_LIST(64, "Resource-List", Tlv.FLAGS_IGNORABLE),
   /** Extension: the draft's Password of Enroll/Authenticate (section 8.1) has no type number. */
-  PASSWORD(65, "Password");
+  PASSWORD(65, "Password"),
+  /**
+   * Extension: where a stored value sits in its resource's data model (single value, array,
+   * dictionary), its generation and whether it exists; RELOAD's StoredData fields. Mandatory: a
+   * peer that does not know data models must not store such a value as a plain one.
+   */
+  DATA_ENTRY(66, "Data-Entry");
 
   private static final ObjectType[] BY_CODE = new ObjectType[256];
 

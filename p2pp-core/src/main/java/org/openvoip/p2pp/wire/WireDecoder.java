@@ -49,7 +49,7 @@ public final class WireDecoder {
   private static final long RLOOKUP_PARTS = mask(OWNER);
   private static final long RESOURCE_ID_ONLY = mask(RESOURCE_ID);
   private static final long RESOURCE_OBJECT_PARTS =
-      mask(PEER_INFO, OWNER, EXPIRES, SIGNATURE, CERTIFICATE);
+      mask(PEER_INFO, OWNER, EXPIRES, SIGNATURE, CERTIFICATE, DATA_ENTRY);
 
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
@@ -820,8 +820,53 @@ public final class WireDecoder {
         }
         case PASSWORD:
           return new Password(bytes(len));
+        case DATA_ENTRY:
+          return readDataEntry(type, len);
         default:
           throw new AssertionError(type);
+      }
+    }
+
+    private DataEntry readDataEntry(ObjectType type, int len) throws MalformedMessageException {
+      if (len < 10) {
+        throw malformed(type, "needs model, flags and a 64-bit storage time, has " + len
+            + " bytes");
+      }
+      int model = u8();
+      int flags = u8();
+      if ((flags & ~WireEncoder.DATA_ENTRY_EXISTS) != 0) {
+        throw malformed(type, "has unknown flags " + Integer.toHexString(flags));
+      }
+      long time = (u32(buf, advance(4)) << 32) | u32(buf, advance(4));
+      if (time < 0) {
+        throw malformed(type, "storage time exceeds 2^63-1");
+      }
+      boolean exists = flags != 0;
+      switch (model) {
+        case DataEntry.SINGLE -> {
+          if (len != 10) {
+            throw malformed(type, "of a single value is 10 bytes, not " + len);
+          }
+          return DataEntry.single(time, exists);
+        }
+        case DataEntry.ARRAY -> {
+          if (len != 14) {
+            throw malformed(type, "of an array entry is 14 bytes, not " + len);
+          }
+          return DataEntry.array(time, exists, u32(buf, advance(4)));
+        }
+        case DataEntry.DICTIONARY -> {
+          if (len < 12) {
+            throw malformed(type, "of a dictionary entry needs a key length");
+          }
+          int klen = u16();
+          if (len != 12 + klen) {
+            throw malformed(type, "key length " + klen + " does not match the object length "
+                + len);
+          }
+          return DataEntry.dictionary(time, exists, bytes(klen));
+        }
+        default -> throw malformed(type, "has unknown data model " + model);
       }
     }
 
@@ -1031,6 +1076,7 @@ public final class WireDecoder {
       Expires expires = null;
       Signature signature = null;
       Certificate certificate = null;
+      DataEntry entry = null;
       while (pos < end) {
         WireObject o = readObject(end, RESOURCE_OBJECT_PARTS, type);
         if (o == null) {
@@ -1042,6 +1088,7 @@ public final class WireDecoder {
               case OWNER -> owner != null;
               case EXPIRES -> expires != null;
               case SIGNATURE -> signature != null;
+              case DATA_ENTRY -> entry != null;
               default -> certificate != null;
             };
         if (dup) {
@@ -1052,11 +1099,12 @@ public final class WireDecoder {
           case OWNER -> owner = (Owner) o;
           case EXPIRES -> expires = (Expires) o;
           case SIGNATURE -> signature = (Signature) o;
+          case DATA_ENTRY -> entry = (DataEntry) o;
           default -> certificate = (Certificate) o;
         }
       }
       return new ResourceObject(ct, st, rid, value, peerInfo, owner, expires, signature,
-          certificate);
+          certificate, entry);
     }
 
     // ------------------------------------------------------------------------- primitives

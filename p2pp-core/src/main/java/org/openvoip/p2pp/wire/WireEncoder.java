@@ -10,6 +10,9 @@ import org.openvoip.p2pp.wire.WireObject.*;
  * reserved bits zero, Peer-Info parts in a fixed order (docs/protocol.md).
  */
 public final class WireEncoder {
+  /** Data-Entry flags: the value exists (clear: a deletion tombstone). */
+  static final int DATA_ENTRY_EXISTS = 0x01;
+
   private WireEncoder() {}
 
   /**
@@ -80,6 +83,13 @@ public final class WireEncoder {
     return n;
   }
 
+  /** The value of one object as it goes on the wire, without its 4-byte TLV header. */
+  public static byte[] encodeValue(WireObject o) {
+    byte[] tlv = new byte[objectLength(o)];
+    writeObject(o, tlv, 0);
+    return java.util.Arrays.copyOfRange(tlv, Tlv.HEADER_LENGTH, tlv.length);
+  }
+
   private static int writeHeader(Header h, int bodyLength, byte[] b) {
     int code = h.responseCode();
     b[0] = (byte) ((h.version() << 6) | (h.kind().code() << 4) | (h.ack() ? 0x08 : 0)
@@ -146,7 +156,10 @@ public final class WireEncoder {
     } else if (o instanceof ResourceObject r) {
       return 2 + objectLength(r.resourceId()) + 2 + r.value().length() + optional(r.peerInfo())
           + optional(r.owner()) + optional(r.expires()) + optional(r.signature())
-          + optional(r.certificate());
+          + optional(r.certificate()) + optional(r.entry());
+    } else if (o instanceof DataEntry d) {
+      return 10 + (d.model() == DataEntry.ARRAY ? 4
+          : d.model() == DataEntry.DICTIONARY ? 2 + d.key().length() : 0);
     } else if (o instanceof Owner w) {
       return w.value().length();
     } else if (o instanceof CertificateSigningRequest c) {
@@ -295,6 +308,22 @@ public final class WireEncoder {
       p = writeOptional(r.expires(), b, p);
       p = writeOptional(r.signature(), b, p);
       p = writeOptional(r.certificate(), b, p);
+      p = writeOptional(r.entry(), b, p);
+    } else if (o instanceof DataEntry d) {
+      b[p++] = (byte) d.model();
+      b[p++] = (byte) (d.exists() ? DATA_ENTRY_EXISTS : 0);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        b[p++] = (byte) (d.storageTime() >>> shift);
+      }
+      if (d.model() == DataEntry.ARRAY) {
+        for (int shift = 24; shift >= 0; shift -= 8) {
+          b[p++] = (byte) (d.index() >>> shift);
+        }
+      } else if (d.model() == DataEntry.DICTIONARY) {
+        b[p++] = (byte) (d.key().length() >>> 8);
+        b[p++] = (byte) d.key().length();
+        p = put(d.key(), b, p);
+      }
     } else if (o instanceof Owner w) {
       p = put(w.value(), b, p);
     } else if (o instanceof CertificateSigningRequest c) {

@@ -654,7 +654,8 @@ public sealed interface WireObject {
       Owner owner,
       Expires expires,
       Signature signature,
-      Certificate certificate)
+      Certificate certificate,
+      DataEntry entry)
       implements WireObject {
     public static final int CONTENT_USER_INFO = 0;
     public static final int CONTENT_STUN = 1;
@@ -668,6 +669,14 @@ public sealed interface WireObject {
         throw new IllegalArgumentException("a Resource-Object needs a Resource-ID");
       }
       requireLength(value, 0, Tlv.MAX_VALUE_LENGTH, "Resource-Object value");
+    }
+
+    /** A resource object without a Data-Entry: a single value of the draft's plain kind. */
+    public ResourceObject(int contentType, int subType, ResourceId resourceId, Bytes value,
+        PeerInfo peerInfo, Owner owner, Expires expires, Signature signature,
+        Certificate certificate) {
+      this(contentType, subType, resourceId, value, peerInfo, owner, expires, signature,
+          certificate, null);
     }
 
     /** A resource object with just its identity and value. */
@@ -689,6 +698,57 @@ public sealed interface WireObject {
     @Override
     public ObjectType type() {
       return ObjectType.RESOURCE_OBJECT;
+    }
+  }
+
+  /**
+   * Data-Entry (extension 66): a stored value's place in its resource's data model (RELOAD's
+   * StoredData): the model, whether the value exists (false: the owner deleted it, and the
+   * tombstone keeps an older copy from coming back), the storage time that orders the owner's
+   * updates (a generation: the larger wins), and the array index or dictionary key.
+   */
+  record DataEntry(int model, boolean exists, long storageTime, long index, Bytes key)
+      implements WireObject {
+    public static final int SINGLE = 0;
+    public static final int ARRAY = 1;
+    public static final int DICTIONARY = 2;
+
+    public DataEntry {
+      requireRange(model, SINGLE, DICTIONARY, "data model");
+      if (storageTime < 0) {
+        throw new IllegalArgumentException("storage time must be 0..2^63-1, not " + storageTime);
+      }
+      requireRange(index, 0, model == ARRAY ? 0xFFFF_FFFFL : 0, "array index");
+      if (key == null) {
+        key = Bytes.EMPTY;
+      }
+      requireLength(key, 0, model == DICTIONARY ? 0xFFFF : 0, "dictionary key");
+    }
+
+    public static DataEntry single(long storageTime, boolean exists) {
+      return new DataEntry(SINGLE, exists, storageTime, 0, Bytes.EMPTY);
+    }
+
+    public static DataEntry array(long storageTime, boolean exists, long index) {
+      return new DataEntry(ARRAY, exists, storageTime, index, Bytes.EMPTY);
+    }
+
+    public static DataEntry dictionary(long storageTime, boolean exists, Bytes key) {
+      return new DataEntry(DICTIONARY, exists, storageTime, 0, key);
+    }
+
+    public static String modelName(int model) {
+      return switch (model) {
+        case SINGLE -> "single";
+        case ARRAY -> "array";
+        case DICTIONARY -> "dictionary";
+        default -> Integer.toString(model);
+      };
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.DATA_ENTRY;
     }
   }
 

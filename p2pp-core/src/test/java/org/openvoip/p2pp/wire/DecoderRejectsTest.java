@@ -241,6 +241,37 @@ class DecoderRejectsTest {
   }
 
   @Test
+  void dataEntriesMustMatchTheirModel() throws Exception {
+    // A Publish whose Resource-Object ends with a dictionary Data-Entry (key "k").
+    Message ok = Examples.publishRequest(new byte[] {1});
+    ResourceObject ro = ok.first(ResourceObject.class);
+    ResourceObject withEntry = new ResourceObject(ro.contentType(), ro.subType(),
+        ro.resourceId(), ro.value(), null, ro.owner(), ro.expires(), null, null,
+        DataEntry.dictionary(42, true, Bytes.of((byte) 'k')));
+    byte[] good = WireEncoder.encode(new Message(ok.header(), List.of(ok.objects().get(0),
+        withEntry)));
+    assertThat(decoder.decode(good).first(ResourceObject.class).entry())
+        .isEqualTo(DataEntry.dictionary(42, true, Bytes.of((byte) 'k')));
+    int entry = good.length - 17; // TLV header 4, model 1, flags 1, time 8, key length 2, key 1
+    assertThat(good[entry]).isEqualTo((byte) ObjectType.DATA_ENTRY.code());
+    byte[] model = good.clone();
+    model[entry + 4] = 3;
+    assertThat(reject(model).getMessage()).contains("Data-Entry").contains("unknown data model 3");
+    byte[] flags = good.clone();
+    flags[entry + 5] = 0x03;
+    assertThat(reject(flags).getMessage()).contains("unknown flags 3");
+    byte[] single = good.clone();
+    single[entry + 4] = 0; // a single value with 3 bytes too many
+    assertThat(reject(single).getMessage()).contains("of a single value is 10 bytes, not 13");
+    byte[] key = good.clone();
+    key[entry + 15] = 2; // key length 2, one byte left
+    assertThat(reject(key).getMessage()).contains("key length 2 does not match");
+    byte[] time = good.clone();
+    time[entry + 6] = (byte) 0x80;
+    assertThat(reject(time).getMessage()).contains("storage time exceeds 2^63-1");
+  }
+
+  @Test
   void tablesMustHoldWhatTheySay() {
     byte[] table = tlv(ObjectType.ROUTING_TABLE.code(), 0, concat(new byte[] {3}, peerInfoBytes()));
     Message resp = Message.of(Header.responseTo(Examples.joinRequest().header(), false, 200, true,

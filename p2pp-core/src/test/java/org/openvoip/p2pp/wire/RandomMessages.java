@@ -83,7 +83,8 @@ final class RandomMessages {
           rnd.nextBoolean() ? new Owner(maybeText()) : null,
           rnd.nextBoolean() ? new Expires(u32()) : null,
           rnd.nextBoolean() ? new Signature(rnd.nextInt(0x10000), bytes(rnd.nextInt(72))) : null,
-          rnd.nextBoolean() ? certificate() : null);
+          rnd.nextBoolean() ? certificate() : null,
+          rnd.nextBoolean() ? dataEntry() : null);
       case EXPIRES -> new Expires(u32());
       case OWNER -> new Owner(maybeText());
       case CERTIFICATE_SIGNING_REQUEST -> new CertificateSigningRequest(bytes(rnd.nextInt(300)));
@@ -112,6 +113,16 @@ final class RandomMessages {
         yield new ResourceList(types);
       }
       case PASSWORD -> new Password(bytes(rnd.nextInt(64)));
+      case DATA_ENTRY -> dataEntry();
+    };
+  }
+
+  private DataEntry dataEntry() {
+    long time = rnd.nextBoolean() ? rnd.nextLong(Long.MAX_VALUE) : rnd.nextInt(1000);
+    return switch (rnd.nextInt(3)) {
+      case 0 -> DataEntry.single(time, rnd.nextBoolean());
+      case 1 -> DataEntry.array(time, rnd.nextBoolean(), u32());
+      default -> DataEntry.dictionary(time, rnd.nextBoolean(), bytes(rnd.nextInt(40)));
     };
   }
 

@@ -143,7 +143,7 @@ public final class MessageJson {
       opaque(n, "value", r.value());
       ArrayNode parts = n.putArray("objects");
       for (WireObject part : new WireObject[] {r.resourceId(), r.peerInfo(), r.owner(),
-          r.expires(), r.signature(), r.certificate()}) {
+          r.expires(), r.signature(), r.certificate(), r.entry()}) {
         if (part != null) {
           parts.add(toJson(part));
         }
@@ -163,6 +163,15 @@ public final class MessageJson {
       n.put("value", s.value().hex());
     } else if (o instanceof Password p) {
       opaque(n, "value", p.value());
+    } else if (o instanceof DataEntry d) {
+      n.put("model", DataEntry.modelName(d.model()));
+      n.put("exists", d.exists());
+      n.put("storageTime", d.storageTime());
+      if (d.model() == DataEntry.ARRAY) {
+        n.put("index", d.index());
+      } else if (d.model() == DataEntry.DICTIONARY) {
+        opaque(n, "key", d.key());
+      }
     } else if (o instanceof TimeWindow t) {
       n.put("seconds", t.seconds());
     } else if (o instanceof Connections c) {
@@ -337,7 +346,7 @@ public final class MessageJson {
               only(parts, ResourceId.class, p), opaqueIn(n, "value", p),
               only(parts, PeerInfo.class, p), only(parts, Owner.class, p),
               only(parts, Expires.class, p), only(parts, Signature.class, p),
-              only(parts, Certificate.class, p));
+              only(parts, Certificate.class, p), only(parts, DataEntry.class, p));
         }
         case EXPIRES -> new Expires(num(n, "seconds", 0, 0xFFFFFFFFL, null, p));
         case OWNER -> new Owner(opaqueIn(n, "value", p));
@@ -351,6 +360,18 @@ public final class MessageJson {
           default -> Integer.decode(v);
         }), hex(n, "value", p));
         case PASSWORD -> new Password(opaqueIn(n, "value", p));
+        case DATA_ENTRY -> {
+          int model = coded(n, "model", p, v -> switch (v.toLowerCase()) {
+            case "single" -> DataEntry.SINGLE;
+            case "array" -> DataEntry.ARRAY;
+            case "dictionary" -> DataEntry.DICTIONARY;
+            default -> Integer.decode(v);
+          });
+          yield new DataEntry(model, !n.has("exists") || flag(n, "exists", p),
+              num(n, "storageTime", 0, Long.MAX_VALUE, null, p),
+              num(n, "index", 0, model == DataEntry.ARRAY ? 0xFFFFFFFFL : 0, 0L, p),
+              n.has("key") ? opaqueIn(n, "key", p) : Bytes.EMPTY);
+        }
         case TIME_WINDOW -> new TimeWindow(num(n, "seconds", 0, 0xFFFFFFFFL, null, p));
         case CONNECTIONS -> new Connections((int) num(n, "neighbors", 0, 0xFFFF, 0L, p),
             (int) num(n, "routingPeers", 0, 0xFFFF, 0L, p),
