@@ -21,7 +21,8 @@ import org.openvoip.p2pp.wire.Bytes;
 public final class CertificateChecker {
   /** What a good certificate vouches for. */
   public record Verified(String user, List<Bytes> nodeIds, PublicKey publicKey,
-      SignatureScheme scheme, BigInteger serial, boolean selfSigned) {
+      SignatureScheme scheme, BigInteger serial, boolean selfSigned, long notBeforeMillis,
+      long notAfterMillis) {
     /** Whether the certificate binds {@code nodeId}. */
     public boolean binds(Bytes nodeId) {
       return nodeIds.contains(nodeId);
@@ -102,7 +103,8 @@ public final class CertificateChecker {
       throw new CertificateProblem("the certificate (serial " + Certificates.hex(
           c.getSerialNumber()) + ") has been revoked");
     }
-    return new Verified(user, ids, key, scheme, c.getSerialNumber(), selfSigned);
+    return new Verified(user, ids, key, scheme, c.getSerialNumber(), selfSigned,
+        c.getNotBefore().getTime(), c.getNotAfter().getTime());
   }
 
   private X509Certificate issuerOf(X509Certificate c) {

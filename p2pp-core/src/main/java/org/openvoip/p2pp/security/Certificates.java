@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -111,18 +110,7 @@ public final class Certificates {
 
   /** The node-ID of a self-signed certificate: SHA-1 of the encoded public key, cut to length. */
   public static Bytes selfSignedNodeId(PublicKey key, int idLength) {
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
-      byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(key.getEncoded());
-      byte[] id = new byte[idLength];
-      // SHA-1 (the overlay's hash) for IDs up to 20 bytes; longer IDs take SHA-256 bytes on.
-      for (int i = 0; i < idLength; i++) {
-        id[i] = i < sha1.length ? sha1[i] : h[(i - sha1.length) % h.length];
-      }
-      return Bytes.of(id);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return Hashes.id(key.getEncoded(), idLength);
   }
 
   /** A PKCS#10 request for {@code user}'s certificate, signed with the key it certifies. */

@@ -56,6 +56,7 @@ class ProtocolDocTest {
     s.put("object-types", objectTypes());
     s.put("messages", messages());
     s.put("errors", errors());
+    s.put("refusals", refusals());
     s.put("vectors", vectors());
     s.put("examples", examples());
     return s;
@@ -124,6 +125,17 @@ class ProtocolDocTest {
           .append(e.responseCode() == 0 ? "none: counted and dropped"
               : e.responseCode() + " " + ResponseCode.reason(e.responseCode()))
           .append(" | ").append(e.subCode()).append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  private static String refusals() {
+    StringBuilder sb = new StringBuilder(
+        "| Refusal | Answer | Error sub-code | Counter |\n|---|---|---:|---|\n");
+    for (org.openvoip.p2pp.security.Refusal r : org.openvoip.p2pp.security.Refusal.values()) {
+      sb.append("| ").append(r.name()).append(" | ").append(r.responseCode()).append(' ')
+          .append(ResponseCode.reason(r.responseCode())).append(" | ").append(r.subCode())
+          .append(" | `").append(r.counter()).append("` |\n");
     }
     return sb.toString();
   }
