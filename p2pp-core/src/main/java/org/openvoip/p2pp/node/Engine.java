@@ -21,10 +21,12 @@ import org.openvoip.p2pp.overlay.PeerRef;
 import org.openvoip.p2pp.overlay.Ring;
 import org.openvoip.p2pp.transaction.TransactionLayer;
 import org.openvoip.p2pp.transaction.TransactionLayer.Incoming;
+import org.openvoip.p2pp.security.Refusal;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.Header;
 import org.openvoip.p2pp.wire.Message;
 import org.openvoip.p2pp.wire.MessageKind;
+import org.openvoip.p2pp.wire.ObjectType;
 import org.openvoip.p2pp.wire.Method;
 import org.openvoip.p2pp.wire.ResponseCode;
 import org.openvoip.p2pp.wire.WireDecoder;
@@ -946,9 +948,12 @@ final class Engine {
         if (granted == 0) {
           yield remove(o, now);
         }
-        Storage.Stored s = storage.put(Storage.withExpires(o, granted), granted * 1000, now);
+        ResourceObject kept = Storage.withExpires(o, granted);
+        if (storage.put(kept, granted * 1000, now) == Storage.PutResult.STALE) {
+          yield refuse(Refusal.STALE.because("a newer value is stored (a larger storage time)"));
+        }
         counters.increment("storage.published");
-        replicate(List.of(s), now);
+        replicate(List.of(storage.get(Storage.Key.of(kept))), now);
         yield new Answer(ResponseCode.OK, withSelf(List.of(new Expires(granted))));
       }
       case LOOKUP_OBJECT -> {
@@ -967,6 +972,14 @@ final class Engine {
       case REMOVE_OBJECT -> remove(m.first(ResourceObject.class), now);
       default -> throw new IllegalStateException("not a routed method: " + m.header().method());
     };
+  }
+
+  /** A refusal on security grounds: counted, answered with its code, sub-code and reason. */
+  private Answer refuse(Refusal.Reason r) {
+    counters.increment(r.refusal().counter());
+    return new Answer(r.refusal().responseCode(), withSelf(List.of(new ErrorInfo(
+        r.refusal().responseCode(), r.refusal().subCode(), ObjectType.RESOURCE_OBJECT.code(),
+        r.text()))));
   }
 
   private Answer remove(ResourceObject o, long now) {

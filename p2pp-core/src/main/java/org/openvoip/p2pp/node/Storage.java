@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.openvoip.p2pp.wire.Bytes;
+import org.openvoip.p2pp.wire.WireObject.DataEntry;
 import org.openvoip.p2pp.wire.WireObject.Expires;
 import org.openvoip.p2pp.wire.WireObject.Owner;
 import org.openvoip.p2pp.wire.WireObject.RLookup;
@@ -16,19 +17,45 @@ import org.openvoip.p2pp.wire.WireObject.ResourceObject;
 
 /**
  * The resource objects one peer stores, as the responsible peer or as a replica holder. An object
- * is identified by (Resource-ID, Cont-Type, Sub-Type, Owner); a newer copy (one that expires
- * later) replaces an older one. Expiry is absolute, in the engine's clock. Signature checks and
- * data models (single value, array, dictionary) come in with the security issue, at
- * {@link #put} and {@link #merge}.
+ * is identified by (Resource-ID, Cont-Type, Sub-Type, Owner) and, for an array or dictionary
+ * entry, its index or key (its Data-Entry's slot). Among values with one identity the owner's
+ * storage time orders updates: a publish older than what is stored is refused (stale), and of
+ * two copies from other peers the newer wins, then the one that expires later. A value that the
+ * owner deleted stays as a tombstone (Data-Entry Exists clear) until it expires, so that an
+ * older copy cannot come back, and lookups do not return it. Expiry is absolute, in the
+ * engine's clock. Signature checks happen before, in the engine (security.AccessControl).
  */
 final class Storage {
 
   /** What identifies a stored object. */
-  record Key(Bytes resourceId, int contentType, int subType, Bytes owner) {
+  record Key(Bytes resourceId, int contentType, int subType, Bytes owner, Bytes slot) {
     static Key of(ResourceObject o) {
       return new Key(o.resourceId().id(), o.contentType(), o.subType(),
-          o.owner() == null ? Bytes.EMPTY : o.owner().value());
+          o.owner() == null ? Bytes.EMPTY : o.owner().value(), slot(o.entry()));
     }
+
+    /** A single value's slot is empty; an entry's is its model, then its index or key. */
+    private static Bytes slot(DataEntry e) {
+      if (e == null || e.model() == DataEntry.SINGLE) {
+        return Bytes.EMPTY;
+      }
+      if (e.model() == DataEntry.ARRAY) {
+        long i = e.index();
+        return Bytes.of((byte) DataEntry.ARRAY, (byte) (i >>> 24), (byte) (i >>> 16),
+            (byte) (i >>> 8), (byte) i);
+      }
+      byte[] b = new byte[1 + e.key().length()];
+      b[0] = (byte) DataEntry.DICTIONARY;
+      e.key().copyTo(b, 1);
+      return Bytes.of(b);
+    }
+  }
+
+  /** What {@link #put} did. */
+  enum PutResult {
+    STORED,
+    /** What is stored is newer, or as new with other content: nothing changed. */
+    STALE
   }
 
   /** One stored object, the peers it was last replicated to, and when it expires. */
@@ -65,24 +92,54 @@ final class Storage {
 
   static ResourceObject withExpires(ResourceObject o, long seconds) {
     return new ResourceObject(o.contentType(), o.subType(), o.resourceId(), o.value(),
-        o.peerInfo(), o.owner(), new Expires(seconds), o.signature(), o.certificate());
+        o.peerInfo(), o.owner(), new Expires(seconds), o.signature(), o.certificate(),
+        o.entry());
+  }
+
+  private static long storageTime(ResourceObject o) {
+    return o.entry() == null ? 0 : o.entry().storageTime();
+  }
+
+  private static boolean exists(ResourceObject o) {
+    return o.entry() == null || o.entry().exists();
+  }
+
+  /**
+   * Compares the generation of {@code offered} with {@code stored}'s: positive if it is newer,
+   * 0 if the same update, negative if older or a different update with the same storage time.
+   */
+  private static int generation(ResourceObject offered, ResourceObject stored) {
+    int c = Long.compare(storageTime(offered), storageTime(stored));
+    if (c != 0 || offered.entry() == null && stored.entry() == null) {
+      return c; // plain objects (no Data-Entry): the latest publish wins, as before
+    }
+    boolean same = exists(offered) == exists(stored) && offered.value().equals(stored.value());
+    return same ? 0 : -1;
   }
 
   int size() {
     return count;
   }
 
-  /** Stores a published object for {@code lifetimeMillis}; replaces any copy with its key. */
-  Stored put(ResourceObject object, long lifetimeMillis, long now) {
+  /**
+   * Stores a published object for {@code lifetimeMillis}, replacing a stored value of its
+   * identity unless that one is newer ({@link PutResult#STALE}: then nothing changes). Its
+   * Stored is {@link #get}'s afterwards.
+   */
+  PutResult put(ResourceObject object, long lifetimeMillis, long now) {
     Key key = Key.of(object);
-    Stored s = new Stored(key, object, now + lifetimeMillis);
-    replace(s);
-    return s;
+    Stored current = get(key);
+    if (current != null && current.expiresAt > now && generation(object, current.object) < 0) {
+      return PutResult.STALE;
+    }
+    replace(new Stored(key, object, now + lifetimeMillis));
+    return PutResult.STORED;
   }
 
   /**
-   * A copy from another peer (Replicate, Transfer, Leave): kept if it expires later than ours.
-   * Expires 0 removes our copy. Returns the stored copy, or null if nothing was kept.
+   * A copy from another peer (Replicate, Transfer, Leave): kept if it is newer than ours, or as
+   * new and expires later. Expires 0 removes our copy. Returns the stored copy, or null if
+   * nothing was kept.
    */
   Stored merge(ResourceObject object, long now) {
     Key key = Key.of(object);
@@ -93,8 +150,11 @@ final class Storage {
     }
     Stored current = get(key);
     long expiresAt = now + secs * 1000;
-    if (current != null && current.expiresAt >= expiresAt) {
-      return null;
+    if (current != null && current.expiresAt > now) {
+      int g = Long.compare(storageTime(object), storageTime(current.object));
+      if (g < 0 || g == 0 && current.expiresAt >= expiresAt) {
+        return null;
+      }
     }
     Stored s = new Stored(key, object, expiresAt);
     replace(s);
@@ -145,7 +205,10 @@ final class Storage {
     return null;
   }
 
-  /** The live objects an RLookup asks for (any owner unless it names one). */
+  /**
+   * The live objects an RLookup asks for (any owner unless it names one), without the
+   * tombstones of deleted values.
+   */
   List<Stored> find(RLookup q, long now) {
     List<Stored> list = byResource.get(q.resourceId().id());
     List<Stored> out = new ArrayList<>();
@@ -154,7 +217,7 @@ final class Storage {
     }
     Owner owner = q.owner();
     for (Stored s : list) {
-      if (s.expiresAt > now && s.key.contentType() == q.contentType()
+      if (s.expiresAt > now && exists(s.object) && s.key.contentType() == q.contentType()
           && s.key.subType() == q.subType()
           && (owner == null || Objects.equals(s.key.owner(), owner.value()))) {
         out.add(s);
