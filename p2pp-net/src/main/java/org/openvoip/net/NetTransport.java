@@ -134,6 +134,11 @@ public final class NetTransport implements AutoCloseable {
       }
 
       @Override
+      public long epochMillis() {
+        return System.currentTimeMillis();
+      }
+
+      @Override
       public Timer schedule(long delayMillis, Runnable task) {
         ScheduledFuture<?> f = loop.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
         return () -> f.cancel(false);

@@ -138,12 +138,23 @@ public final class SimNetwork {
     return slots[node].env;
   }
 
+  /**
+   * The calendar date of virtual time 0, 2026-11-28T00:00:00Z: fixed, so that certificate
+   * validity and signed storage times replay exactly.
+   */
+  public static final long EPOCH_MILLIS = 1_795_824_000_000L;
+
   private Env newEnv(Slot slot) {
     RandomGenerator random = new SplittableRandom(seed * 31 + slot.node * 0x9E3779B97F4A7C15L);
     return new Env() {
       @Override
       public long now() {
         return sim.now();
+      }
+
+      @Override
+      public long epochMillis() {
+        return EPOCH_MILLIS + sim.now();
       }
 
       @Override

@@ -34,6 +34,8 @@ public final class SimOverlay {
   private final java.util.TreeMap<String, Long> joinFailureReasons = new java.util.TreeMap<>();
   private long joinFailures;
   private boolean retryJoins = true;
+  private java.util.function.IntFunction<org.openvoip.p2pp.node.Security> security;
+  private final List<org.openvoip.p2pp.node.Security> securities = new ArrayList<>();
 
   public SimOverlay(OverlayConfig config, long seed, double lossRate) {
     this.sim = new Simulator();
@@ -71,10 +73,24 @@ public final class SimOverlay {
     return net.endpoint(0);
   }
 
+  /**
+   * Runs the overlay secured: node {@code i} gets {@code forNode.apply(i)}, its identity and
+   * checks, and joins with the node-ID its certificate binds. Call before adding nodes.
+   */
+  public void secure(java.util.function.IntFunction<org.openvoip.p2pp.node.Security> forNode) {
+    if (!nodes.isEmpty()) {
+      throw new IllegalStateException("secure the overlay before adding nodes");
+    }
+    this.security = forNode;
+  }
+
   /** Adds a node and starts its join now (node 0 starts the overlay). Returns its number. */
   public int addNode() {
     int i = net.addNode((b, t, f) -> {});
-    Bytes id = randomId(i);
+    if (security != null) {
+      securities.add(security.apply(i));
+    }
+    Bytes id = security != null ? securities.get(i).identity().nodeId() : randomId(i);
     ids.add(id);
     index.put(id, i);
     up.add(true);
@@ -106,7 +122,7 @@ public final class SimOverlay {
 
   private void start(int i, int[] joinAttempts) {
     NodeConfig nc = new NodeConfig(ids.get(i), net.endpoint(i), config,
-        i == 0 ? null : net.endpoint(0), i == 0);
+        i == 0 ? null : net.endpoint(0), i == 0, security == null ? null : securities.get(i));
     Node n = new Node(nc, net.env(i), Runnable::run);
     nodes.set(i, n);
     net.receiver(i, n.receiver());

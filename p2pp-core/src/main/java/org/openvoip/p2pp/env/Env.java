@@ -16,6 +16,13 @@ public interface Env {
   /** Monotonic time in milliseconds; only differences are meaningful. */
   long now();
 
+  /**
+   * Calendar time in milliseconds since 1970-01-01 UTC, for what the world dates: certificate
+   * validity and the storage times of signed values. The real runtime reads the system clock;
+   * the simulator counts from a fixed date, so that a seed replays a run exactly.
+   */
+  long epochMillis();
+
   /** Runs {@code task} after {@code delayMillis} on the node's thread, unless cancelled first. */
   Timer schedule(long delayMillis, Runnable task);
 

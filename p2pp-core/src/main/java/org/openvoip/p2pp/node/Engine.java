@@ -21,6 +21,7 @@ import org.openvoip.p2pp.overlay.PeerRef;
 import org.openvoip.p2pp.overlay.Ring;
 import org.openvoip.p2pp.transaction.TransactionLayer;
 import org.openvoip.p2pp.transaction.TransactionLayer.Incoming;
+import org.openvoip.p2pp.security.AccessControl;
 import org.openvoip.p2pp.security.Refusal;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.Header;
@@ -74,6 +75,8 @@ final class Engine {
 
   final NodeConfig config;
   final OverlayConfig oc;
+  /** The node's identity and checks in a secured overlay, or null. */
+  final Security security;
   final Env env;
   final Counters counters = new Counters();
   private final Counters.Counter redirects = counters.counter("routing.redirects");
@@ -99,6 +102,7 @@ final class Engine {
   Engine(NodeConfig config, Env env, Consumer<State> stateListener) {
     this.config = config;
     this.oc = Overlays.resolve(config.overlay());
+    this.security = config.security();
     this.env = env;
     this.stateListener = stateListener;
     RandomGenerator random = env.random();
@@ -893,6 +897,20 @@ final class Engine {
         counters.increment("storage.refused-bad-resource-id");
         continue;
       }
+      if (security != null) {
+        // Copies are checked as publishes are: a replica holder or a new owner stores nothing
+        // that its writer could not have stored. A copy with Expires 0 would remove ours, and
+        // anyone holding a signed value could send one: removal goes by signed tombstones.
+        AccessControl.Outcome checked = security.access().check(o, env.epochMillis());
+        if (!checked.ok()) {
+          counters.increment(checked.refusal().refusal().counter());
+          continue;
+        }
+        if (o.expires() == null || o.expires().seconds() == 0) {
+          counters.increment("storage.refused-unsigned-removal");
+          continue;
+        }
+      }
       Storage.Stored fresh = storage.merge(o, now);
       if (fresh != null) {
         kept++;
@@ -943,6 +961,12 @@ final class Engine {
       }
       case PUBLISH -> {
         ResourceObject o = m.first(ResourceObject.class);
+        if (security != null) {
+          AccessControl.Outcome checked = security.access().check(o, env.epochMillis());
+          if (!checked.ok()) {
+            yield refuse(checked.refusal());
+          }
+        }
         long asked = o.expires() == null ? oc.maxLifetimeSeconds() : o.expires().seconds();
         long granted = Math.min(asked, oc.maxLifetimeSeconds());
         if (granted == 0) {
@@ -969,7 +993,10 @@ final class Engine {
         }
         yield new Answer(ResponseCode.OK, out);
       }
-      case REMOVE_OBJECT -> remove(m.first(ResourceObject.class), now);
+      case REMOVE_OBJECT -> security != null
+          ? refuse(Refusal.NOT_SIGNED.because("in a secured overlay the owner deletes a value "
+              + "by publishing its signed tombstone (Data-Entry Exists clear)"))
+          : remove(m.first(ResourceObject.class), now);
       default -> throw new IllegalStateException("not a routed method: " + m.header().method());
     };
   }

@@ -25,6 +25,9 @@ import org.openvoip.p2pp.wire.WireObject.PeerInfo;
 import org.openvoip.p2pp.wire.WireObject.RLookup;
 import org.openvoip.p2pp.wire.WireObject.ResourceId;
 import org.openvoip.p2pp.wire.WireObject.ResourceObject;
+import org.openvoip.p2pp.wire.WireObject.DataEntry;
+import org.openvoip.p2pp.security.SignedData;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A P2PP node: the public face of the protocol engine.
@@ -136,25 +139,83 @@ public final class Node {
    */
   public CompletableFuture<Results.Published> publish(Bytes resourceId, int contentType,
       int subType, Bytes value, long lifetimeSeconds) {
+    if (engine.security != null) {
+      return store(resourceId, contentType, subType,
+          DataEntry.single(env.epochMillis(), true), value, lifetimeSeconds);
+    }
     ResourceObject o = new ResourceObject(contentType, subType, new ResourceId(resourceId),
         value, null, new Owner(id()), new Expires(lifetimeSeconds), null, null);
-    return routed(Method.PUBLISH, resourceId, List.of(o), r -> {
-      Expires e = r.response().first(Expires.class);
-      return new Results.Published(e == null ? 0 : e.seconds(), r.route());
-    });
+    return routed(Method.PUBLISH, resourceId, List.of(o), Node::published);
   }
 
-  /** Finds the objects stored under {@code resourceId} with this type (any owner). */
+  /**
+   * Stores a value at its place in a data model ({@code entry}: a single value, an array index
+   * or a dictionary key, with the storage time that orders this owner's updates). In a secured
+   * overlay the value is owned by this node's user and signed with its key, and its certificate
+   * goes with it; otherwise the owner is this node's ID. A deletion is an entry whose Exists
+   * flag is clear.
+   */
+  public CompletableFuture<Results.Published> store(Bytes resourceId, int contentType,
+      int subType, DataEntry entry, Bytes value, long lifetimeSeconds) {
+    Security sec = engine.security;
+    Owner owner = new Owner(sec == null ? id()
+        : Bytes.of(sec.identity().user().getBytes(StandardCharsets.UTF_8)));
+    ResourceObject o = new ResourceObject(contentType, subType, new ResourceId(resourceId),
+        value, null, owner, new Expires(lifetimeSeconds), null, null, entry);
+    if (sec != null) {
+      o = new ResourceObject(contentType, subType, o.resourceId(), value, null, owner,
+          o.expires(), sec.identity().sign(SignedData.toBeSigned(o)),
+          sec.identity().wireCertificate(), entry);
+    }
+    return routed(Method.PUBLISH, resourceId, List.of(o), Node::published);
+  }
+
+  private static Results.Published published(Reply r) {
+    Expires e = r.response().first(Expires.class);
+    return new Results.Published(e == null ? 0 : e.seconds(), r.route());
+  }
+
+  /**
+   * Finds the objects stored under {@code resourceId} with this type (any owner). In a secured
+   * overlay only values whose signature and certificate check out are returned; the others are
+   * counted (security.lookup-dropped) and left out, since a storing peer may lie.
+   */
   public CompletableFuture<Results.ObjectLookup> lookup(Bytes resourceId, int contentType,
       int subType) {
     RLookup q = new RLookup(contentType, subType, new ResourceId(resourceId), null);
     return routedAllowing(Method.LOOKUP_OBJECT, resourceId, List.of(q), ResponseCode.NOT_FOUND,
-        r -> new Results.ObjectLookup(r.response().all(ResourceObject.class), r.route()));
+        r -> new Results.ObjectLookup(verified(r.response().all(ResourceObject.class)),
+            r.route()));
   }
 
-  /** Removes this node's object under {@code resourceId} with this type. */
+  /** The values that pass this node's checks (all of them in an overlay without security). */
+  private List<ResourceObject> verified(List<ResourceObject> values) {
+    Security sec = engine.security;
+    if (sec == null) {
+      return values;
+    }
+    List<ResourceObject> out = new ArrayList<>(values.size());
+    for (ResourceObject o : values) {
+      if (sec.access().check(o, env.epochMillis()).ok()) {
+        out.add(o);
+      } else {
+        engine.counters.increment("security.lookup-dropped");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Removes this node's object under {@code resourceId} with this type. In a secured overlay
+   * this publishes the single value's signed tombstone.
+   */
   public CompletableFuture<Results.Removed> remove(Bytes resourceId, int contentType,
       int subType) {
+    if (engine.security != null) {
+      return store(resourceId, contentType, subType, DataEntry.single(env.epochMillis(), false),
+          Bytes.EMPTY, engine.oc.maxLifetimeSeconds())
+          .thenApply(p -> new Results.Removed(true, p.route()));
+    }
     ResourceObject o = new ResourceObject(contentType, subType, new ResourceId(resourceId),
         Bytes.EMPTY, null, new Owner(id()), null, null, null);
     return routedAllowing(Method.REMOVE_OBJECT, resourceId, List.of(o), ResponseCode.NOT_FOUND,

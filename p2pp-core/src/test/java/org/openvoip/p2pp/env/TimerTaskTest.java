@@ -22,6 +22,11 @@ class TimerTaskTest {
     }
 
     @Override
+    public long epochMillis() {
+      return 0;
+    }
+
+    @Override
     public Timer schedule(long delayMillis, Runnable task) {
       boolean[] c = {false};
       due.add(task);

@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.openvoip.p2pp.wire.Bytes;
 
 class CertificatesTest {
-  /** 2026-11-28T00:00:00Z: the tests' "now", not the wall clock. */
-  static final long NOW = 1_795_824_000_000L;
+  /** 2026-11-28T00:00:00Z: the tests' "now", not the wall clock (the simulator's day 0). */
+  static final long NOW = org.openvoip.p2pp.transaction.TestNetwork.EPOCH_MILLIS;
   static final long DAY = 86_400_000L;
 
   static SecureRandom seeded(long seed) {

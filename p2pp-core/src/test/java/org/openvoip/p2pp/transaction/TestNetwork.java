@@ -70,6 +70,9 @@ public final class TestNetwork {
     return now;
   }
 
+  /** The calendar time at virtual time 0: 2026-11-28T00:00:00Z. */
+  public static final long EPOCH_MILLIS = 1_795_824_000_000L;
+
   /** The Env of the node at {@code self}. */
   public Env env(Endpoint self, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
@@ -77,6 +80,11 @@ public final class TestNetwork {
       @Override
       public long now() {
         return now;
+      }
+
+      @Override
+      public long epochMillis() {
+        return EPOCH_MILLIS + now;
       }
 
       @Override
