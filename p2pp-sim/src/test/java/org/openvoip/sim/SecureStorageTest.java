@@ -34,7 +34,11 @@ class SecureStorageTest {
       Kind.AccessPolicy.USER_MATCH, 256, 1);
   static final Kind REGISTRATION = new Kind("registration", 0, 0, DataEntry.DICTIONARY,
       Kind.AccessPolicy.USER_NODE_MATCH, 256, 4);
+  static final Kind NOTES = new Kind("notes", 0, 2, DataEntry.ARRAY,
+      Kind.AccessPolicy.USER_MATCH, 256, 64);
   static final long DAY = 86_400_000L;
+  /** Small limits, so that the tests reach them: 6 values per owner, 5 requests/s, burst 30. */
+  static final Security.Limits LIMITS = new Security.Limits(6, 100_000, 5, 30);
 
   final SeededSecureRandom random = new SeededSecureRandom(42);
   final KeyPair caKeys = SignatureScheme.ED25519.generate(random);
@@ -55,7 +59,7 @@ class SecureStorageTest {
         SimNetwork.EPOCH_MILLIS + 30 * DAY, random);
     CertificateChecker checker = new CertificateChecker(List.of(ca), false, 20);
     return new Security(new Identity(kp, c, random),
-        new AccessControl(checker, List.of(PROFILE, REGISTRATION), 20));
+        new AccessControl(checker, List.of(PROFILE, REGISTRATION, NOTES), 20), LIMITS);
   }
 
   SimOverlay overlay(int n) {
@@ -117,6 +121,48 @@ class SecureStorageTest {
     o.run(2 * o.config().replicationMillis());
     assertThat(counter(o, "storage.copies-received")).isPositive();
     assertThat(counter(o, "security.refused.bad-signature")).isZero();
+  }
+
+  @Test
+  void oneIdentityCannotFillAPeersStorage() {
+    SimOverlay o = overlay(12);
+    Bytes notes = Hashes.id(user(3), 20);
+    for (int i = 0; i < LIMITS.valuesPerOwner(); i++) {
+      done(o, o.node(3).store(notes, 0, 2, DataEntry.array(1, true, i), text("n" + i), 3600));
+    }
+    // An update of a stored entry is no new value ...
+    done(o, o.node(3).store(notes, 0, 2, DataEntry.array(2, true, 0), text("n0'"), 3600));
+    // ... but one more entry is over the quota.
+    assertThat(refusedWith(o, o.node(3).store(notes, 0, 2, DataEntry.array(1, true, 99),
+        text("one too many"), 3600))).isEqualTo(ResponseCode.REQUEST_REJECTED);
+    assertThat(counter(o, "security.refused.quota")).isEqualTo(1);
+    // Other identities are not held back by it.
+    done(o, o.node(4).store(Hashes.id(user(4), 20), 0, 2, DataEntry.array(1, true, 0),
+        text("m0"), 3600));
+  }
+
+  @Test
+  void aRequestFloodFromOnePeerIsCutOff() {
+    SimOverlay o = overlay(12);
+    Bytes key = Hashes.id(user(3), 20);
+    for (int u = 4; o.owner(key) == 5; u++) {
+      key = Hashes.id(user(u), 20); // node 5 would answer itself
+    }
+    List<CompletableFuture<Results.ObjectLookup>> flood = new java.util.ArrayList<>();
+    // Each peer lets 30 requests from node 5 through at once, then 5 a second. A refused hop
+    // is a failed hop to the lookup, which tries others, until every peer has cut node 5 off.
+    for (int i = 0; i < 1000; i++) {
+      flood.add(o.node(5).lookup(key, 0, 1));
+    }
+    o.run(15_000);
+    long refused = flood.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+    assertThat(refused).as("lookups refused of 1000 sent at once").isGreaterThan(500);
+    assertThat(counter(o, "security.refused.rate-limited")).isGreaterThan(1000);
+    // The others still get through, and the flooder does again once it slows down.
+    CompletableFuture<Results.ObjectLookup> other = o.node(6).lookup(key, 0, 1);
+    assertThat(done(o, other).objects()).isEmpty();
+    o.run(10_000);
+    assertThat(done(o, o.node(5).lookup(key, 0, 1)).objects()).isEmpty();
   }
 
   @Test

@@ -77,6 +77,8 @@ final class Engine {
   final OverlayConfig oc;
   /** The node's identity and checks in a secured overlay, or null. */
   final Security security;
+  /** Requests per Source-ID, in a secured overlay. */
+  private final RateLimiter rateLimiter;
   final Env env;
   final Counters counters = new Counters();
   private final Counters.Counter redirects = counters.counter("routing.redirects");
@@ -103,6 +105,8 @@ final class Engine {
     this.config = config;
     this.oc = Overlays.resolve(config.overlay());
     this.security = config.security();
+    this.rateLimiter = security == null ? null : new RateLimiter(
+        security.limits().requestsPerSecond(), security.limits().burst());
     this.env = env;
     this.stateListener = stateListener;
     RandomGenerator random = env.random();
@@ -473,6 +477,15 @@ final class Engine {
     }
     if (state != State.JOINED) {
       refuse(in, ResponseCode.OVERLOADED, "not in the overlay (" + state + ")");
+      return;
+    }
+    if (rateLimiter != null && !rateLimiter.allow(h.sourceId(), env.now())) {
+      Refusal r = Refusal.RATE_LIMITED;
+      counters.increment(r.counter());
+      transactions.respond(in, r.responseCode(), List.of(selfInfo, new ErrorInfo(
+          r.responseCode(), r.subCode(), ErrorInfo.NO_OBJECT, "more than "
+              + security.limits().requestsPerSecond() + " requests per second from "
+              + h.sourceId().hex())));
       return;
     }
     boolean routed = isRouted(m);
@@ -910,6 +923,10 @@ final class Engine {
           counters.increment("storage.refused-unsigned-removal");
           continue;
         }
+        if (overQuota(o)) {
+          counters.increment(Refusal.QUOTA.counter());
+          continue;
+        }
       }
       Storage.Stored fresh = storage.merge(o, now);
       if (fresh != null) {
@@ -973,6 +990,11 @@ final class Engine {
           yield remove(o, now);
         }
         ResourceObject kept = Storage.withExpires(o, granted);
+        if (overQuota(kept)) {
+          yield refuse(Refusal.QUOTA.because("its owner has the most values or bytes this "
+              + "peer stores for one identity (" + security.limits().valuesPerOwner() + ", "
+              + security.limits().bytesPerOwner() + " bytes)"));
+        }
         if (storage.put(kept, granted * 1000, now) == Storage.PutResult.STALE) {
           yield refuse(Refusal.STALE.because("a newer value is stored (a larger storage time)"));
         }
@@ -999,6 +1021,12 @@ final class Engine {
           : remove(m.first(ResourceObject.class), now);
       default -> throw new IllegalStateException("not a routed method: " + m.header().method());
     };
+  }
+
+  /** Whether {@code o} would take its owner past the per-identity quota (secured overlays). */
+  private boolean overQuota(ResourceObject o) {
+    return security != null && storage.overQuota(o, security.limits().valuesPerOwner(),
+        security.limits().bytesPerOwner());
   }
 
   /** A refusal on security grounds: counted, answered with its code, sub-code and reason. */

@@ -89,6 +89,8 @@ final class Storage {
 
   private final Map<Bytes, List<Stored>> byResource = new HashMap<>();
   private int count;
+  /** Per owner: values stored and their bytes (for per-identity quotas). */
+  private final Map<Bytes, long[]> usage = new HashMap<>();
 
   static ResourceObject withExpires(ResourceObject o, long seconds) {
     return new ResourceObject(o.contentType(), o.subType(), o.resourceId(), o.value(),
@@ -163,14 +165,41 @@ final class Storage {
 
   private void replace(Stored s) {
     List<Stored> list = byResource.computeIfAbsent(s.key.resourceId(), k -> new ArrayList<>(1));
+    account(s, 1);
     for (int i = 0; i < list.size(); i++) {
       if (list.get(i).key.equals(s.key)) {
-        list.set(i, s);
+        account(list.set(i, s), -1);
         return;
       }
     }
     list.add(s);
     count++;
+  }
+
+  private void account(Stored s, int sign) {
+    long[] u = usage.computeIfAbsent(s.key.owner(), k -> new long[2]);
+    u[0] += sign;
+    u[1] += sign * (long) s.object.value().length();
+    if (u[0] == 0) {
+      usage.remove(s.key.owner());
+    }
+  }
+
+  /**
+   * Whether storing {@code object} would take its owner past {@code maxValues} values or
+   * {@code maxBytes} bytes of values on this peer (an update of a stored value counts once).
+   */
+  boolean overQuota(ResourceObject object, int maxValues, long maxBytes) {
+    Key key = Key.of(object);
+    long[] u = usage.get(key.owner());
+    long values = u == null ? 0 : u[0];
+    long bytes = u == null ? 0 : u[1];
+    Stored current = get(key);
+    if (current != null) {
+      values--;
+      bytes -= current.object.value().length();
+    }
+    return values + 1 > maxValues || bytes + object.value().length() > maxBytes;
   }
 
   Stored get(Key key) {
@@ -196,6 +225,7 @@ final class Storage {
       if (s.key.equals(key)) {
         it.remove();
         count--;
+        account(s, -1);
         if (list.isEmpty()) {
           byResource.remove(key.resourceId());
         }
@@ -238,9 +268,14 @@ final class Storage {
     int dropped = 0;
     for (Iterator<List<Stored>> it = byResource.values().iterator(); it.hasNext(); ) {
       List<Stored> list = it.next();
-      int before = list.size();
-      list.removeIf(s -> s.expiresAt <= now);
-      dropped += before - list.size();
+      for (Iterator<Stored> e = list.iterator(); e.hasNext(); ) {
+        Stored s = e.next();
+        if (s.expiresAt <= now) {
+          e.remove();
+          account(s, -1);
+          dropped++;
+        }
+      }
       if (list.isEmpty()) {
         it.remove();
       }

@@ -87,6 +87,25 @@ class StorageTest {
   }
 
   @Test
+  void quotasCountEachOwnersValuesAndBytes() {
+    ResourceObject a0 = value(DataEntry.array(1, true, 0), "12345", 60);
+    assertThat(storage.overQuota(a0, 2, 10)).isFalse();
+    storage.put(a0, MIN, 0);
+    storage.put(value(DataEntry.array(1, true, 1), "12345", 60), MIN, 0);
+    ResourceObject a2 = value(DataEntry.array(1, true, 2), "1", 60);
+    assertThat(storage.overQuota(a2, 2, 100)).as("a third value").isTrue();
+    assertThat(storage.overQuota(a2, 3, 10)).as("11 bytes").isTrue();
+    assertThat(storage.overQuota(value(DataEntry.array(2, true, 0), "123", 60), 2, 10))
+        .as("an update of a stored value").isFalse();
+    storage.remove(Storage.Key.of(a0));
+    assertThat(storage.overQuota(a2, 2, 10)).isFalse();
+    storage.expire(MIN + 1);
+    assertThat(storage.size()).isZero();
+    assertThat(storage.overQuota(value(DataEntry.array(1, true, 0), "1234567890", 60), 1, 10))
+        .as("everything expired").isFalse();
+  }
+
+  @Test
   void ofTwoCopiesOfOneUpdateTheOneThatExpiresLaterIsKept() {
     assertThat(storage.merge(value(DataEntry.single(5, true), "v", 60), 0)).isNotNull();
     assertThat(storage.merge(value(DataEntry.single(5, true), "v", 30), 1)).isNull();
