@@ -48,7 +48,8 @@ public final class NetNode implements AutoCloseable {
         new InetSocketAddress(want.address().toInetAddress(), want.port()),
         new WireDecoder(config.overlay().idLength()), counters);
     Node node = t.attach(bound -> new Node(new NodeConfig(config.id(), bound, config.overlay(),
-        config.bootstrap(), config.bootstrapServer()), t.env(random), callbacks),
+        config.bootstrap(), config.bootstrapServer(), config.security()), t.env(random),
+        callbacks),
         Node::receiver);
     return new NetNode(t, node, counters);
   }

@@ -255,4 +255,49 @@ class NetNodeTest {
       }
     });
   }
+  /**
+   * A secured overlay on real sockets, in self-signed mode: each node's ID is the hash of its
+   * key. A value signed by its owner is stored and found; another node's write at the owner's
+   * resource is refused with 403, and the owner's value is still there.
+   */
+  @Test
+  void securedNodesStoreSignedValuesAndRefuseForeignWritesOverRealSockets() throws Exception {
+    java.security.SecureRandom sr = new java.security.SecureRandom();
+    org.openvoip.p2pp.security.Kind profile = new org.openvoip.p2pp.security.Kind("profile", 0,
+        1, org.openvoip.p2pp.wire.WireObject.DataEntry.SINGLE,
+        org.openvoip.p2pp.security.Kind.AccessPolicy.USER_MATCH, 512, 1);
+    List<NetNode> secured = new ArrayList<>();
+    Endpoint boot = null;
+    for (int i = 0; i < 4; i++) {
+      org.openvoip.p2pp.security.Identity me = org.openvoip.p2pp.security.Identity.selfSigned(
+          org.openvoip.p2pp.security.SignatureScheme.ED25519, "user" + i + "@adhoc", "adhoc", 20,
+          System.currentTimeMillis(), 86_400_000L, sr);
+      org.openvoip.p2pp.security.AccessControl access =
+          new org.openvoip.p2pp.security.AccessControl(
+              new org.openvoip.p2pp.security.CertificateChecker(List.of(), true, 20),
+              List.of(profile), 20);
+      NodeConfig c = new NodeConfig(null, Endpoint.of("127.0.0.1", 0), OVERLAY, boot, i == 0,
+          new org.openvoip.p2pp.node.Security(me, access));
+      NetNode n = start(c);
+      assertThat(n.node().id()).isEqualTo(me.nodeId());
+      n.node().join().get(10, TimeUnit.SECONDS);
+      if (i == 0) {
+        boot = n.localEndpoint();
+      }
+      secured.add(n);
+    }
+    Bytes key = org.openvoip.p2pp.security.Hashes.id("user1@adhoc", 20);
+    Bytes value = Bytes.of("user 1's profile".getBytes(StandardCharsets.UTF_8));
+    secured.get(1).node().publish(key, 0, 1, value, 600).get(10, TimeUnit.SECONDS);
+    Results.ObjectLookup found = secured.get(3).node().lookup(key, 0, 1).get(10, TimeUnit.SECONDS);
+    assertThat(found.objects()).hasSize(1);
+    assertThat(found.objects().get(0).value()).isEqualTo(value);
+    java.util.concurrent.CompletableFuture<Results.Published> foreign =
+        secured.get(2).node().publish(key, 0, 1, Bytes.of((byte) 1), 600);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> foreign.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(org.openvoip.p2pp.node.P2ppException.class)
+        .hasMessageContaining("403");
+    assertThat(secured.get(3).node().lookup(key, 0, 1).get(10, TimeUnit.SECONDS).objects()
+        .get(0).value()).isEqualTo(value);
+  }
 }
