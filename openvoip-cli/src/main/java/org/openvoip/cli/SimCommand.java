@@ -94,6 +94,11 @@ final class SimCommand implements Callable<Integer> {
       + " (the same fingerprint), slower.")
   boolean decodeEveryPacket;
 
+  @Option(names = "--secure", description = "Run the overlay secured: every node enrolled "
+      + "with a certificate authority (Ed25519), every object signed by its publisher and "
+      + "checked, with its certificate, by every peer that stores or reads it.")
+  boolean secure;
+
   @Option(names = "--counters", description = "Also print the engine's counters, summed over "
       + "the nodes online at the end.")
   boolean counters;
@@ -112,7 +117,8 @@ final class SimCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ProgressBar bar = new ProgressBar(err, System.console() != null);
     SimReport r;
-    Experiment experiment = new Experiment(config).decodeEveryPacket(decodeEveryPacket);
+    Experiment experiment = new Experiment(config).decodeEveryPacket(decodeEveryPacket)
+        .secured(secure);
     try {
       r = experiment.run(bar::update);
     } catch (RuntimeException e) {
@@ -121,8 +127,9 @@ final class SimCommand implements Callable<Integer> {
       return 1;
     }
     bar.done();
-    out.printf(Locale.ROOT, "overlay %s, %d nodes, seed %d, %s measured, churn: %s%n",
-        r.overlay(), r.nodes(), r.seed(), Durations.format(r.durationMillis()), r.churn());
+    out.printf(Locale.ROOT, "overlay %s%s, %d nodes, seed %d, %s measured, churn: %s%n",
+        r.overlay(), secure ? " (secured)" : "", r.nodes(), r.seed(),
+        Durations.format(r.durationMillis()), r.churn());
     out.printf(Locale.ROOT, "lookups issued        %d (succeeded %d, wrong %d, failed %d; "
         + "abandoned %d: the issuing node crashed first)%n", r.lookupsIssued(),
         r.lookupsSucceeded(), r.lookupsWrong(), r.lookupsFailed(), r.lookupsAbandoned());

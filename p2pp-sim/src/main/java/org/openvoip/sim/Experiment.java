@@ -161,6 +161,7 @@ public final class Experiment {
   private SimOverlay overlay;
   private Workload workload;
   private boolean decodeEveryPacket;
+  private boolean secured;
 
   public Experiment(Config config) {
     this.config = config;
@@ -170,6 +171,15 @@ public final class Experiment {
    * Whether nodes decode every packet they receive, as on a real network, rather than take the
    * message it was encoded from ({@link SimNetwork#decodeEveryPacket}): the same run, slower.
    */
+  /**
+   * Runs the overlay secured (SimSecurity): every node enrolled with a CA, every object signed
+   * by its publisher and checked by every peer that stores or reads it.
+   */
+  public Experiment secured(boolean on) {
+    this.secured = on;
+    return this;
+  }
+
   public Experiment decodeEveryPacket(boolean on) {
     this.decodeEveryPacket = on;
     return this;
@@ -226,6 +236,9 @@ public final class Experiment {
     Simulator sim = o.simulator();
     SimNetwork net = o.network();
     net.decodeEveryPacket(decodeEveryPacket);
+    if (secured) {
+      o.secure(new SimSecurity(c.seed(), c.overlay().idLength())::enroll);
+    }
 
     long join = c.effectiveJoinMillis();
     long stab = c.effectiveStabilizationMillis();

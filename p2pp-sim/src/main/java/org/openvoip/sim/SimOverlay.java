@@ -84,6 +84,11 @@ public final class SimOverlay {
     this.security = forNode;
   }
 
+  /** Whether the overlay runs secured ({@link #secure}). */
+  public boolean secured() {
+    return security != null;
+  }
+
   /** Adds a node and starts its join now (node 0 starts the overlay). Returns its number. */
   public int addNode() {
     int i = net.addNode((b, t, f) -> {});

@@ -97,7 +97,7 @@ public final class Workload {
       byte[] value = new byte[16];
       random.nextBytes(value);
       Published p = new Published(Bytes.of(key), Bytes.of(value));
-      overlay.node(from).publish(p.key, CONTENT_TYPE, SUB_TYPE, p.value, lifetimeSeconds)
+      publishFrom(from, p, lifetimeSeconds)
           .whenComplete((r, e) -> {
             if (e == null) {
               objects.add(p);
@@ -106,6 +106,21 @@ public final class Workload {
             }
           });
     }
+  }
+
+  /**
+   * Node {@code from} publishes {@code p}: a plain object, or in a secured overlay its signed
+   * entry of the object's dictionary, keyed by its node-ID (SimSecurity.WORKLOAD).
+   */
+  private java.util.concurrent.CompletableFuture<org.openvoip.p2pp.node.Results.Published>
+      publishFrom(int from, Published p, long lifetimeSeconds) {
+    org.openvoip.p2pp.node.Node n = overlay.node(from);
+    if (!overlay.secured()) {
+      return n.publish(p.key, CONTENT_TYPE, SUB_TYPE, p.value, lifetimeSeconds);
+    }
+    return n.store(p.key, CONTENT_TYPE, SUB_TYPE, org.openvoip.p2pp.wire.WireObject.DataEntry
+        .dictionary(SimNetwork.EPOCH_MILLIS + overlay.simulator().now(), true, n.id()), p.value,
+        lifetimeSeconds);
   }
 
   /**
@@ -129,7 +144,7 @@ public final class Workload {
       int from = randomJoinedNode();
       if (from >= 0) {
         republished++;
-        overlay.node(from).publish(p.key, CONTENT_TYPE, SUB_TYPE, p.value, lifetimeSeconds);
+        publishFrom(from, p, lifetimeSeconds);
       }
     }
     overlay.simulator().schedule(periodMillis, () -> republish(periodMillis, lifetimeSeconds));

@@ -26,6 +26,25 @@ class ExperimentTest {
   }
 
   @Test
+  void aSecuredRunSignsAndChecksEveryObjectAndReplaysExactly() {
+    Experiment.Config c = small(60, 4, 180_000)
+        .withChurn(Distribution.exponentialMedian(300_000), null, 0);
+    Experiment secured = new Experiment(c).secured(true);
+    SimReport a = secured.run();
+    java.util.Map<String, Long> counters = secured.counters();
+    SimReport b = new Experiment(c).secured(true).run();
+    SimReport plain = new Experiment(c).run();
+    assertThat(a.fingerprint()).isEqualTo(b.fingerprint());
+    assertThat(a.fingerprint()).isNotEqualTo(plain.fingerprint());
+    assertThat(a.objectsPublished()).as("%s", a).isEqualTo(100);
+    assertThat(a.objectLookupSuccess()).as("%s", a).isGreaterThan(0.99);
+    // Signatures and certificates ride with every object: more bytes, nothing refused.
+    assertThat(a.bytesPerNodePerSecond()).isGreaterThan(plain.bytesPerNodePerSecond());
+    assertThat(counters.keySet()).noneMatch(k -> k.startsWith("security."));
+    assertThat(counters.get("storage.copies-received")).isPositive();
+  }
+
+  @Test
   void republishingBringsBackObjectsThatChurnKilled() {
     Experiment.Config c = small(60, 5, 360_000)
         .withChurn(Distribution.exponentialMedian(40_000), null, 0);
