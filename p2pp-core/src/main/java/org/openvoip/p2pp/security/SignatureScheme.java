@@ -106,6 +106,9 @@ public enum SignatureScheme {
 
   /** Signs the concatenation of {@code parts}. */
   public byte[] sign(PrivateKey key, SecureRandom random, byte[]... parts) {
+    if (this == ED25519) {
+      return Ed25519Fast.sign(key, parts);
+    }
     try {
       Signature s = Signature.getInstance(jcaName);
       s.initSign(key, random);
@@ -122,6 +125,9 @@ public enum SignatureScheme {
 
   /** Whether {@code signature} signs the concatenation of {@code parts} under {@code key}. */
   public boolean verify(PublicKey key, byte[] signature, byte[]... parts) {
+    if (this == ED25519) {
+      return Ed25519Fast.verify(key, signature, parts);
+    }
     try {
       Signature s = Signature.getInstance(jcaName);
       s.initVerify(key);

@@ -71,6 +71,34 @@ class CertificatesTest {
   }
 
   @Test
+  void ed25519SignaturesAreTheJdksAndRfc8032s() throws Exception {
+    SecureRandom r = seeded(9);
+    KeyPair kp = SignatureScheme.ED25519.generate(r);
+    byte[] data = "P2PP".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] ours = SignatureScheme.ED25519.sign(kp.getPrivate(), r, data);
+    java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+    jdk.initSign(kp.getPrivate(), r);
+    jdk.update(data);
+    assertThat(ours).as("Ed25519 is deterministic: the same bytes").isEqualTo(jdk.sign());
+    jdk.initVerify(kp.getPublic());
+    jdk.update(data);
+    assertThat(jdk.verify(ours)).isTrue();
+    // RFC 8032, section 7.1, TEST 1: the empty message.
+    java.security.KeyFactory kf = java.security.KeyFactory.getInstance("Ed25519");
+    byte[] sk = java.util.HexFormat.of().parseHex(
+        "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    byte[] pkcs8 = new byte[48];
+    System.arraycopy(java.util.HexFormat.of().parseHex("302e020100300506032b657004220420"), 0,
+        pkcs8, 0, 16);
+    System.arraycopy(sk, 0, pkcs8, 16, 32);
+    java.security.PrivateKey priv = kf.generatePrivate(
+        new java.security.spec.PKCS8EncodedKeySpec(pkcs8));
+    assertThat(java.util.HexFormat.of().formatHex(SignatureScheme.ED25519.sign(priv, r)))
+        .isEqualTo("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+            + "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+  }
+
+  @Test
   void unknownSchemesAreNamed() {
     assertThat(SignatureScheme.ofCode(0x0804)).isNull();
     assertThatThrownBy(() -> SignatureScheme.ofName("rsa"))
