@@ -187,6 +187,10 @@ class SecureStorageTest {
     Bytes mine = Hashes.id(user(5), 20);
     assertThat(refusedWith(o, o.node(5).store(mine, 0, 0, DataEntry.dictionary(1, true,
         o.id(6)), text("sip:5"), 3600))).isEqualTo(ResponseCode.FORBIDDEN);
+    // Expires is not signed, so a copy of a signed value sent with Expires 0 must not delete
+    // it: a secured overlay deletes by signed tombstones only.
+    assertThat(refusedWith(o, o.node(3).store(alice, 0, 1, DataEntry.single(20, true),
+        text("v20"), 0))).isEqualTo(ResponseCode.FORBIDDEN);
     // Nothing of it was stored: the value is still the owner's v20.
     List<?> values = done(o, o.node(7).lookup(alice, 0, 1)).objects();
     assertThat(values).hasSize(1);

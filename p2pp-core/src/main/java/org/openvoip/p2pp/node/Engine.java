@@ -987,7 +987,12 @@ final class Engine {
         long asked = o.expires() == null ? oc.maxLifetimeSeconds() : o.expires().seconds();
         long granted = Math.min(asked, oc.maxLifetimeSeconds());
         if (granted == 0) {
-          yield remove(o, now);
+          // Expires is not signed: anyone holding a copy of a signed value could send it with
+          // Expires 0. In a secured overlay the owner deletes with a signed tombstone.
+          yield security != null
+              ? refuse(Refusal.NOT_SIGNED.because("in a secured overlay a value is deleted by "
+                  + "its signed tombstone (Data-Entry Exists clear), not by Expires 0"))
+              : remove(o, now);
         }
         ResourceObject kept = Storage.withExpires(o, granted);
         if (overQuota(kept)) {
