@@ -28,8 +28,11 @@ public enum Refusal {
   STALE(ResponseCode.CONFLICT, 24),
   /** The writer's identity has used up its storage quota on this peer. */
   QUOTA(ResponseCode.REQUEST_REJECTED, 25),
-  /** The sending peer has sent more requests than its rate allows. */
-  RATE_LIMITED(ResponseCode.OVERLOADED, 26),
+  /**
+   * The sending peer has sent more requests than its rate allows. Not 503, which tells the
+   * sender that this peer has left the overlay (it would drop the peer from its tables).
+   */
+  RATE_LIMITED(ResponseCode.REQUEST_REJECTED, 26),
   /** A Source-ID that the sender's certificate does not bind. */
   SPOOFED_ID(ResponseCode.FORBIDDEN, 27);
 
