@@ -1,14 +1,11 @@
 package org.openvoip.p2pp.security;
 
 import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.SignatureException;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import org.openvoip.p2pp.wire.WireObject;
@@ -17,9 +14,11 @@ import org.openvoip.p2pp.wire.WireObject;
  * The signature algorithms a P2PP overlay accepts, by their 16-bit TLS SignatureScheme code (the
  * Scheme field of the Signature object, docs/protocol.md). Both come with the JDK.
  *
- * <p>Ed25519 signs deterministically; ECDSA draws a nonce from the {@link SecureRandom} it is
- * given, which the runtime supplies (a real one on the network, a seeded one in the simulator):
- * the engine never makes its own randomness.
+ * <p>Signing and verifying go through BouncyCastle's lightweight signers on the JDK's keys,
+ * several times faster than the JDK's own (docs/benchmarks.md), with the same signatures: both
+ * are deterministic (Ed25519 by definition, ECDSA with RFC 6979 nonces). Key generation draws on
+ * the {@link SecureRandom} the runtime supplies (a real one on the network, a seeded one in the
+ * simulator): the engine never makes its own randomness.
  */
 public enum SignatureScheme {
   ED25519(WireObject.Signature.ED25519, "Ed25519", "Ed25519"),
@@ -104,41 +103,19 @@ public enum SignatureScheme {
     }
   }
 
-  /** Signs the concatenation of {@code parts}. */
+  /**
+   * Signs the concatenation of {@code parts}. Deterministic: {@code random} is not drawn on
+   * (kept so that a scheme with random nonces could be added).
+   *
+   * @throws IllegalArgumentException for a key of another scheme
+   */
   public byte[] sign(PrivateKey key, SecureRandom random, byte[]... parts) {
-    if (this == ED25519) {
-      return Ed25519Fast.sign(key, parts);
-    }
-    try {
-      Signature s = Signature.getInstance(jcaName);
-      s.initSign(key, random);
-      for (byte[] p : parts) {
-        s.update(p);
-      }
-      return s.sign();
-    } catch (InvalidKeyException e) {
-      throw new IllegalArgumentException("not a " + this + " private key", e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("signing with " + this + " failed", e);
-    }
+    return this == ED25519 ? Ed25519Fast.sign(key, parts) : EcdsaP256Fast.sign(key, parts);
   }
 
   /** Whether {@code signature} signs the concatenation of {@code parts} under {@code key}. */
   public boolean verify(PublicKey key, byte[] signature, byte[]... parts) {
-    if (this == ED25519) {
-      return Ed25519Fast.verify(key, signature, parts);
-    }
-    try {
-      Signature s = Signature.getInstance(jcaName);
-      s.initVerify(key);
-      for (byte[] p : parts) {
-        s.update(p);
-      }
-      return s.verify(signature);
-    } catch (InvalidKeyException | SignatureException e) {
-      return false; // a key of the wrong kind, or bytes that are no signature: not valid
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("verifying with " + this + " failed", e);
-    }
+    return this == ED25519 ? Ed25519Fast.verify(key, signature, parts)
+        : EcdsaP256Fast.verify(key, signature, parts);
   }
 }

@@ -99,6 +99,32 @@ class CertificatesTest {
   }
 
   @Test
+  void ecdsaSignaturesAreWhatTheJdkWritesAndReads() throws Exception {
+    SecureRandom r = seeded(10);
+    KeyPair kp = SignatureScheme.ECDSA_P256_SHA256.generate(r);
+    byte[] data = "P2PP".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] ours = SignatureScheme.ECDSA_P256_SHA256.sign(kp.getPrivate(), r, data);
+    assertThat(SignatureScheme.ECDSA_P256_SHA256.sign(kp.getPrivate(), r, data))
+        .as("RFC 6979 nonces: deterministic").isEqualTo(ours);
+    java.security.Signature jdk = java.security.Signature.getInstance("SHA256withECDSA");
+    jdk.initVerify(kp.getPublic());
+    jdk.update(data);
+    assertThat(jdk.verify(ours)).as("the JDK reads ours").isTrue();
+    jdk.initSign(kp.getPrivate(), r);
+    jdk.update(data);
+    byte[] theirs = jdk.sign();
+    assertThat(SignatureScheme.ECDSA_P256_SHA256.verify(kp.getPublic(), theirs, data))
+        .as("we read the JDK's").isTrue();
+    // A key on another curve is neither used to sign nor accepted to verify.
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"), r);
+    KeyPair p384 = g.generateKeyPair();
+    assertThatThrownBy(() -> SignatureScheme.ECDSA_P256_SHA256.sign(p384.getPrivate(), r, data))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(SignatureScheme.ECDSA_P256_SHA256.verify(p384.getPublic(), ours, data)).isFalse();
+  }
+
+  @Test
   void unknownSchemesAreNamed() {
     assertThat(SignatureScheme.ofCode(0x0804)).isNull();
     assertThatThrownBy(() -> SignatureScheme.ofName("rsa"))
