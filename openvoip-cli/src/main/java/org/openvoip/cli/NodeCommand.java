@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 final class NodeCommand implements Callable<Integer> {
 
   static final String ID_FILE = "node-id";
+  static final String STORED_FILE = "stored";
 
   @Spec CommandSpec spec;
 
@@ -42,8 +43,10 @@ final class NodeCommand implements Callable<Integer> {
   String overlay;
 
   @Option(names = "--data-dir", paramLabel = "D",
-      description = "Keep the node's ID in D/" + ID_FILE + " (hex), so that a restart keeps its"
-          + " identity; D is created if needed. Without it, each run draws a new random ID.")
+      description = "Keep the node's ID in D/" + ID_FILE + " (hex) and the objects it stores in"
+          + " D/" + STORED_FILE + " (every minute and when it stops), so that a restart keeps its"
+          + " identity and data; D is created if needed. Without it, each run draws a new"
+          + " random ID and starts empty.")
   Path dataDir;
 
   final Serving serving = new Serving();
@@ -62,7 +65,7 @@ final class NodeCommand implements Callable<Integer> {
     }
     NodeConfig c = new NodeConfig(id, NetSupport.endpoint(listen), oc,
         NetSupport.endpoint(bootstrap), false);
-    return serving.run(spec, c, "peer");
+    return serving.run(spec, c, "peer", dataDir == null ? null : dataDir.resolve(STORED_FILE));
   }
 
   /** The ID kept in {@code dir}, or a new random one written there. */

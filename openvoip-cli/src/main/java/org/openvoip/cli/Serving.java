@@ -3,13 +3,18 @@ package org.openvoip.cli;
 import io.netty.channel.EventLoopGroup;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openvoip.net.NetNode;
 import org.openvoip.p2pp.env.Endpoint;
 import org.openvoip.p2pp.node.NodeConfig;
+import org.openvoip.p2pp.wire.WireObject.ResourceObject;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -36,7 +41,19 @@ final class Serving {
     return done.await(millis, TimeUnit.MILLISECONDS);
   }
 
+  /** How often a node with a data directory writes what it stores there. */
+  static final long SAVE_EVERY_SECONDS = 60;
+
   int run(CommandSpec spec, NodeConfig config, String role) throws InterruptedException {
+    return run(spec, config, role, null);
+  }
+
+  /**
+   * Runs the node; with {@code storedFile}, it takes back the objects kept there once joined,
+   * and writes what it stores there every {@value #SAVE_EVERY_SECONDS} s and before it leaves.
+   */
+  int run(CommandSpec spec, NodeConfig config, String role, Path storedFile)
+      throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     EventLoopGroup group = NetSupport.eventLoops(1);
@@ -62,6 +79,27 @@ final class Serving {
       }
       out.printf("%s %s listening on %s (UDP and TCP, overlay %s)%n", role,
           node.node().id().hex(), node.localEndpoint(), config.overlay().algorithm());
+      ScheduledExecutorService saver = null;
+      if (storedFile != null) {
+        try {
+          List<ResourceObject> kept = StoredFile.load(storedFile, config.overlay().idLength(),
+              System.currentTimeMillis());
+          if (!kept.isEmpty()) {
+            int n = node.node().restore(kept).get(10, TimeUnit.SECONDS);
+            out.printf("took back %d of %d objects kept in %s%n", n, kept.size(), storedFile);
+          }
+        } catch (Exception e) {
+          err.println("warning: the objects kept in " + storedFile + " are not taken back: "
+              + NetSupport.describe(e));
+        }
+        saver = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "openvoip-save");
+          t.setDaemon(true);
+          return t;
+        });
+        saver.scheduleWithFixedDelay(() -> save(node, storedFile, err), SAVE_EVERY_SECONDS,
+            SAVE_EVERY_SECONDS, TimeUnit.SECONDS);
+      }
       out.println("Ctrl-C leaves the overlay gracefully.");
       out.flush();
       bound = node.localEndpoint();
@@ -82,6 +120,10 @@ final class Serving {
         } catch (IllegalStateException shuttingDown) {
           // The hook is running: it waits for us below.
         }
+        if (saver != null) {
+          saver.shutdownNow();
+          save(node, storedFile, err);
+        }
         out.println("leaving the overlay");
         out.flush();
         node.leaveAndClose(2000);
@@ -90,6 +132,16 @@ final class Serving {
     } finally {
       NetSupport.shutdown(group, callbacks);
       done.countDown();
+    }
+  }
+
+  private static void save(NetNode node, Path file, PrintWriter err) {
+    try {
+      StoredFile.save(file, node.node(), node.node().stored().get(10, TimeUnit.SECONDS),
+          System.currentTimeMillis());
+    } catch (Exception e) {
+      err.println("warning: cannot keep the stored objects in " + file + ": "
+          + NetSupport.describe(e));
     }
   }
 }

@@ -139,6 +139,33 @@ class NetworkCommandsTest {
   }
 
   @Test
+  void aNodeKeepsWhatItStoresAcrossARestartEvenIntoANewOverlay() throws Exception {
+    Path data = dir.resolve("keeper");
+    try (Running boot = new Running("bootstrap", "--listen", "127.0.0.1:0");
+        Running node = new Running("node", "--listen", "127.0.0.1:0", "--bootstrap", boot.at(),
+            "--data-dir", data.toString())) {
+      assertThat(run("put", "carol", "sip:carol@192.0.2.9", "--via", node.at()).exit()).isZero();
+    }
+    assertThat(data.resolve("stored")).exists();
+    // Everyone that held the value is gone; the node brings it into a new overlay.
+    try (Running boot = new Running("bootstrap", "--listen", "127.0.0.1:0");
+        Running node = new Running("node", "--listen", "127.0.0.1:0", "--bootstrap", boot.at(),
+            "--data-dir", data.toString())) {
+      assertThat(node.output()).contains("took back 1 of 1 objects kept in ");
+      assertThat(run("get", "carol", "--via", boot.at()).out())
+          .isEqualTo("sip:carol@192.0.2.9\n");
+    }
+    // A damaged file is named, and the node runs without it.
+    Files.write(data.resolve("stored"), new byte[] {'j', 'u', 'n', 'k'});
+    try (Running boot = new Running("bootstrap", "--listen", "127.0.0.1:0");
+        Running node = new Running("node", "--listen", "127.0.0.1:0", "--bootstrap", boot.at(),
+            "--data-dir", data.toString())) {
+      assertThat(node.err.toString()).contains("warning: the objects kept in ")
+          .contains("cut short");
+    }
+  }
+
+  @Test
   void aViaAddressWithNobodyThereIsNamedInTheError() throws Exception {
     int port;
     try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

@@ -902,6 +902,13 @@ final class Engine {
    * to place: the next replication pass replicates them if this node is responsible, or passes
    * them on to the peer that is (the sender's view of responsibility may be out of date).
    */
+  /** Objects kept from an earlier run: copies this node places ({@link Node#restore}). */
+  int restore(List<ResourceObject> objects) {
+    int kept = keepCopies(objects, true, null);
+    counters.add("storage.restored", kept);
+    return kept;
+  }
+
   private int keepCopies(List<ResourceObject> objects, boolean handedOver, Bytes from) {
     long now = env.now();
     int kept = 0;

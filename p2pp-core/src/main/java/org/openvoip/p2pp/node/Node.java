@@ -250,6 +250,33 @@ public final class Node {
         engine.counters.snapshot());
   }
 
+  /**
+   * Every object this node stores, each with its remaining lifetime in Expires (tombstones
+   * included), for keeping across a restart (the runtime writes them to its data directory).
+   */
+  public CompletableFuture<List<ResourceObject>> stored() {
+    return call(f -> {
+      long now = env.now();
+      List<ResourceObject> out = new ArrayList<>();
+      for (Storage.Stored st : engine.storage.all()) {
+        if (st.expiresAt > now) {
+          out.add(st.withRemaining(now));
+        }
+      }
+      complete(f, out);
+    });
+  }
+
+  /**
+   * Takes back objects kept from an earlier run (their Expires the lifetime left), as copies
+   * handed over by a peer: checked like any copy in a secured overlay, kept only where newer
+   * than what is stored, and passed to their responsible peers by the next replication pass.
+   * Call once joined. Completes with how many were kept.
+   */
+  public CompletableFuture<Integer> restore(List<ResourceObject> objects) {
+    return call(f -> complete(f, engine.restore(objects)));
+  }
+
   /** Whether this node is responsible for {@code key}; call on the node's thread. */
   public boolean isResponsibleNow(Bytes key) {
     return engine.state() == Engine.State.JOINED && engine.overlay.isResponsible(key);
