@@ -117,8 +117,29 @@ public final class CertificateChecker {
     return null;
   }
 
+  /** The OIDs of the signature algorithms our schemes sign certificates with. */
+  private static final String OID_ED25519 = "1.3.101.112";
+  private static final String OID_ECDSA_SHA256 = "1.2.840.10045.4.3.2";
+
+  /**
+   * Whether {@code key} signed {@code c}. Certificates signed with one of the overlay's schemes
+   * are checked with our signers (several times the JDK's speed, docs/benchmarks.md), others by
+   * the JDK.
+   */
   private static boolean signedBy(X509Certificate c, PublicKey key) {
     try {
+      String oid = c.getSigAlgOID();
+      SignatureScheme scheme = OID_ED25519.equals(oid) ? SignatureScheme.ED25519
+          : OID_ECDSA_SHA256.equals(oid) ? SignatureScheme.ECDSA_P256_SHA256 : null;
+      if (scheme != null) {
+        SignatureScheme ofKey;
+        try {
+          ofKey = SignatureScheme.of(key);
+        } catch (IllegalArgumentException e) {
+          return false;
+        }
+        return ofKey == scheme && scheme.verify(key, c.getSignature(), c.getTBSCertificate());
+      }
       c.verify(key);
       return true;
     } catch (GeneralSecurityException | RuntimeException e) {

@@ -163,6 +163,12 @@ class CertificatesTest {
         .isInstanceOf(CertificateProblem.class).hasMessageContaining("certificate expired on");
     assertThatThrownBy(() -> checker.check(back, NOW - 2 * DAY))
         .hasMessageContaining("not valid before");
+    // The CA's signature altered (the DER ends with it): refused.
+    byte[] der = Certificates.der(c).toByteArray();
+    der[der.length - 1] ^= 1;
+    X509Certificate altered = Certificates.parse(Bytes.of(der));
+    assertThatThrownBy(() -> checker.check(altered, NOW))
+        .hasMessageContaining("signed by an unknown certificate authority");
     checker.revoke(BigInteger.TEN);
     assertThatThrownBy(() -> checker.check(back, NOW)).hasMessageContaining("has been revoked");
   }
