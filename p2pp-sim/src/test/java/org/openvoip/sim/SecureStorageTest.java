@@ -36,6 +36,8 @@ class SecureStorageTest {
       Kind.AccessPolicy.USER_NODE_MATCH, 256, 4);
   static final Kind NOTES = new Kind("notes", 0, 2, DataEntry.ARRAY,
       Kind.AccessPolicy.USER_MATCH, 256, 64);
+  static final Kind STATUS = new Kind("status", 0, 3, DataEntry.ARRAY,
+      Kind.AccessPolicy.USER_MATCH, 64, 2);
   static final long DAY = 86_400_000L;
   /** Small limits, so that the tests reach them: 6 values per owner, 5 requests/s, burst 30. */
   static final Security.Limits LIMITS = new Security.Limits(6, 100_000, 5, 30);
@@ -59,7 +61,7 @@ class SecureStorageTest {
         SimNetwork.EPOCH_MILLIS + 30 * DAY, random);
     CertificateChecker checker = new CertificateChecker(List.of(ca), false, 20);
     return new Security(new Identity(kp, c, random),
-        new AccessControl(checker, List.of(PROFILE, REGISTRATION, NOTES), 20), LIMITS);
+        new AccessControl(checker, List.of(PROFILE, REGISTRATION, NOTES, STATUS), 20), LIMITS);
   }
 
   SimOverlay overlay(int n) {
@@ -136,6 +138,14 @@ class SecureStorageTest {
     assertThat(refusedWith(o, o.node(3).store(notes, 0, 2, DataEntry.array(1, true, 99),
         text("one too many"), 3600))).isEqualTo(ResponseCode.REQUEST_REJECTED);
     assertThat(counter(o, "security.refused.quota")).isEqualTo(1);
+    // A kind may hold fewer entries per owner than the quota allows: status holds 2.
+    Bytes status = Hashes.id(user(4), 20);
+    done(o, o.node(4).store(status, 0, 3, DataEntry.array(1, true, 0), text("s0"), 3600));
+    done(o, o.node(4).store(status, 0, 3, DataEntry.array(1, true, 1), text("s1"), 3600));
+    assertThat(refusedWith(o, o.node(4).store(status, 0, 3, DataEntry.array(1, true, 2),
+        text("s2"), 3600))).isEqualTo(ResponseCode.REQUEST_REJECTED);
+    done(o, o.node(4).store(status, 0, 3, DataEntry.array(2, true, 1), text("s1'"), 3600));
+    assertThat(counter(o, "security.refused.quota")).isEqualTo(2);
     // Other identities are not held back by it.
     done(o, o.node(4).store(Hashes.id(user(4), 20), 0, 2, DataEntry.array(1, true, 0),
         text("m0"), 3600));

@@ -22,6 +22,7 @@ import org.openvoip.p2pp.overlay.Ring;
 import org.openvoip.p2pp.transaction.TransactionLayer;
 import org.openvoip.p2pp.transaction.TransactionLayer.Incoming;
 import org.openvoip.p2pp.security.AccessControl;
+import org.openvoip.p2pp.security.Kind;
 import org.openvoip.p2pp.security.Refusal;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.Header;
@@ -930,7 +931,7 @@ final class Engine {
           counters.increment("storage.refused-unsigned-removal");
           continue;
         }
-        if (overQuota(o)) {
+        if (overQuota(o) || overEntries(o, checked.kind(), now)) {
           counters.increment(Refusal.QUOTA.counter());
           continue;
         }
@@ -985,11 +986,13 @@ final class Engine {
       }
       case PUBLISH -> {
         ResourceObject o = m.first(ResourceObject.class);
+        Kind checkedKind = null;
         if (security != null) {
           AccessControl.Outcome checked = security.access().check(o, env.epochMillis());
           if (!checked.ok()) {
             yield refuse(checked.refusal());
           }
+          checkedKind = checked.kind();
         }
         long asked = o.expires() == null ? oc.maxLifetimeSeconds() : o.expires().seconds();
         long granted = Math.min(asked, oc.maxLifetimeSeconds());
@@ -1006,6 +1009,10 @@ final class Engine {
           yield refuse(Refusal.QUOTA.because("its owner has the most values or bytes this "
               + "peer stores for one identity (" + security.limits().valuesPerOwner() + ", "
               + security.limits().bytesPerOwner() + " bytes)"));
+        }
+        if (overEntries(kept, checkedKind, now)) {
+          yield refuse(Refusal.QUOTA.because("a " + checkedKind.name() + " holds at most "
+              + checkedKind.maxEntries() + " entries per owner"));
         }
         if (storage.put(kept, granted * 1000, now) == Storage.PutResult.STALE) {
           yield refuse(Refusal.STALE.because("a newer value is stored (a larger storage time)"));
@@ -1033,6 +1040,11 @@ final class Engine {
           : remove(m.first(ResourceObject.class), now);
       default -> throw new IllegalStateException("not a routed method: " + m.header().method());
     };
+  }
+
+  /** Whether {@code o} would be one entry too many for its kind (secured overlays). */
+  private boolean overEntries(ResourceObject o, Kind kind, long now) {
+    return kind != null && storage.otherEntries(o, now) + 1 > kind.maxEntries();
   }
 
   /** Whether {@code o} would take its owner past the per-identity quota (secured overlays). */

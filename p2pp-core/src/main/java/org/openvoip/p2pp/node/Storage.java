@@ -186,6 +186,26 @@ final class Storage {
   }
 
   /**
+   * How many live entries {@code object}'s owner has at its Resource-ID with its Cont-Type and
+   * Sub-Type, not counting the one {@code object} would replace (a kind's entry limit).
+   */
+  int otherEntries(ResourceObject object, long now) {
+    Key key = Key.of(object);
+    List<Stored> list = byResource.get(key.resourceId());
+    int n = 0;
+    if (list != null) {
+      for (Stored s : list) {
+        if (s.expiresAt > now && s.key.contentType() == key.contentType()
+            && s.key.subType() == key.subType() && s.key.owner().equals(key.owner())
+            && !s.key.equals(key)) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
    * Whether storing {@code object} would take its owner past {@code maxValues} values or
    * {@code maxBytes} bytes of values on this peer (an update of a stored value counts once).
    */
