@@ -90,7 +90,10 @@ public final class MessageSchema {
   static {
     List<Rule> enroll = List.of(opt(REQUEST_OPTIONS), peers(), one(CERTIFICATE_SIGNING_REQUEST),
         one(PASSWORD));
-    List<Rule> enrolled = List.of(peers(), one(CERTIFICATE), opt(P2P_OPTIONS));
+    // The answer: the node's certificate first, then its chain up to the overlay's root; the
+    // signed overlay configuration.
+    List<Rule> enrolled = List.of(peers(), rule(CERTIFICATE, 1, MANY), opt(OVERLAY_DOCUMENT),
+        opt(P2P_OPTIONS));
     List<Rule> peerOnly = List.of(peers());
     def(Method.ENROLL, enroll, enrolled);
     def(Method.AUTHENTICATE, enroll, enrolled);

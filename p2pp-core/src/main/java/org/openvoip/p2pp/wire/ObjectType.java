@@ -40,7 +40,12 @@ public enum ObjectType {
    * dictionary), its generation and whether it exists; RELOAD's StoredData fields. Mandatory: a
    * peer that does not know data models must not store such a value as a plain one.
    */
-  DATA_ENTRY(66, "Data-Entry");
+  DATA_ENTRY(66, "Data-Entry"),
+  /**
+   * Extension: the overlay configuration signed by its certificate authority
+   * (security.OverlayDocument), in Enroll and Authenticate answers. Opaque here.
+   */
+  OVERLAY_DOCUMENT(67, "Overlay-Document");
 
   private static final ObjectType[] BY_CODE = new ObjectType[256];
 

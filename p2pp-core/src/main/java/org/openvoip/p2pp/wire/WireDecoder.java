@@ -822,6 +822,8 @@ public final class WireDecoder {
           return new Password(bytes(len));
         case DATA_ENTRY:
           return readDataEntry(type, len);
+        case OVERLAY_DOCUMENT:
+          return new OverlayDocumentObject(bytes(len));
         default:
           throw new AssertionError(type);
       }

@@ -170,6 +170,8 @@ public final class WireEncoder {
       return 2 + s.value().length();
     } else if (o instanceof Password p) {
       return p.value().length();
+    } else if (o instanceof OverlayDocumentObject d) {
+      return d.value().length();
     } else if (o instanceof Connections || o instanceof NodeResourceUtilization) {
       return 6;
     } else if (o instanceof MessagesReceived m) {
@@ -366,6 +368,8 @@ public final class WireEncoder {
       }
     } else if (o instanceof Password w) {
       p = put(w.value(), b, p);
+    } else if (o instanceof OverlayDocumentObject d) {
+      p = put(d.value(), b, p);
     } else {
       throw new AssertionError(o.type());
     }

@@ -822,6 +822,26 @@ public sealed interface WireObject {
     }
   }
 
+  /**
+   * Overlay-Document (extension 67): the overlay configuration signed by the overlay's CA, as
+   * security.OverlayDocument writes it (a JSON envelope); opaque to the codec.
+   */
+  record OverlayDocumentObject(Bytes value) implements WireObject {
+    public OverlayDocumentObject {
+      requireLength(value, 0, Tlv.MAX_VALUE_LENGTH, "Overlay-Document");
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.OVERLAY_DOCUMENT;
+    }
+
+    @Override
+    public String toString() {
+      return "OverlayDocument[" + value.length() + " bytes]";
+    }
+  }
+
   /** Password (extension 65): the credential of Enroll and Authenticate, opaque octets. */
   record Password(Bytes value) implements WireObject {
     public Password {

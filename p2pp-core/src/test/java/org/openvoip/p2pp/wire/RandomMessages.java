@@ -114,6 +114,7 @@ final class RandomMessages {
       }
       case PASSWORD -> new Password(bytes(rnd.nextInt(64)));
       case DATA_ENTRY -> dataEntry();
+      case OVERLAY_DOCUMENT -> new OverlayDocumentObject(bytes(rnd.nextInt(300)));
     };
   }
 

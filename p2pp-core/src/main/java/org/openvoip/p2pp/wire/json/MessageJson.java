@@ -163,6 +163,8 @@ public final class MessageJson {
       n.put("value", s.value().hex());
     } else if (o instanceof Password p) {
       opaque(n, "value", p.value());
+    } else if (o instanceof OverlayDocumentObject d) {
+      opaque(n, "value", d.value());
     } else if (o instanceof DataEntry d) {
       n.put("model", DataEntry.modelName(d.model()));
       n.put("exists", d.exists());
@@ -360,6 +362,7 @@ public final class MessageJson {
           default -> Integer.decode(v);
         }), hex(n, "value", p));
         case PASSWORD -> new Password(opaqueIn(n, "value", p));
+        case OVERLAY_DOCUMENT -> new OverlayDocumentObject(opaqueIn(n, "value", p));
         case DATA_ENTRY -> {
           int model = coded(n, "model", p, v -> switch (v.toLowerCase()) {
             case "single" -> DataEntry.SINGLE;
