@@ -55,7 +55,7 @@ public class SignatureBenchmark {
     keys = scheme.generate(random);
     payload = new byte[200];
     random.nextBytes(payload);
-    signature = scheme.sign(keys.getPrivate(), random, payload);
+    signature = scheme.sign(keys.getPrivate(), payload);
     if (!scheme.verify(keys.getPublic(), signature, payload)) {
       throw new IllegalStateException("the signature does not verify");
     }
@@ -82,7 +82,7 @@ public class SignatureBenchmark {
 
   @Benchmark
   public byte[] sign() {
-    return scheme.sign(keys.getPrivate(), random, payload);
+    return scheme.sign(keys.getPrivate(), payload);
   }
 
   @Benchmark

@@ -52,7 +52,7 @@ public final class SimSecurity {
     X509Certificate c = Certificates.node(kp.getPublic(), "node" + i + "@sim",
         List.of(Bytes.of(id)), "sim", ca, caKeys.getPrivate(), BigInteger.valueOf(i + 1L),
         SimNetwork.EPOCH_MILLIS - DAY, SimNetwork.EPOCH_MILLIS + 3650 * DAY, r);
-    return new Security(new Identity(kp, c, r), new AccessControl(
+    return new Security(new Identity(kp, c), new AccessControl(
         new CertificateChecker(List.of(ca), false, idLength), List.of(WORKLOAD), idLength));
   }
 }

@@ -60,7 +60,7 @@ class SecureStorageTest {
         ca, caKeys.getPrivate(), BigInteger.valueOf(100 + i), SimNetwork.EPOCH_MILLIS - DAY,
         SimNetwork.EPOCH_MILLIS + 30 * DAY, random);
     CertificateChecker checker = new CertificateChecker(List.of(ca), false, 20);
-    return new Security(new Identity(kp, c, random),
+    return new Security(new Identity(kp, c),
         new AccessControl(checker, List.of(PROFILE, REGISTRATION, NOTES, STATUS), 20), LIMITS);
   }
 

@@ -126,10 +126,6 @@ public final class EnrollmentAuthority {
     saveUsers();
   }
 
-  public boolean hasUser(String user) {
-    return users.containsKey(user);
-  }
-
   /** Whether {@code password} is {@code user}'s; compares in constant time. */
   public boolean checkPassword(String user, char[] password) {
     String entry = users.get(user);

@@ -41,12 +41,6 @@ public record NodeConfig(
     this(id, address, overlay, bootstrap, bootstrapServer, null);
   }
 
-  /** This configuration with {@code s} as its security. */
-  public NodeConfig withSecurity(Security s) {
-    return new NodeConfig(s == null ? id : null, address, overlay, bootstrap, bootstrapServer,
-        s);
-  }
-
   /** A peer with a random ID that joins through {@code bootstrap} (null: starts the overlay). */
   public static NodeConfig peer(Endpoint address, OverlayConfig overlay, Endpoint bootstrap) {
     return new NodeConfig(null, address, overlay, bootstrap, false);

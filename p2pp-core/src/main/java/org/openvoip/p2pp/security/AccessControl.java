@@ -47,10 +47,6 @@ public final class AccessControl {
     }
   }
 
-  public CertificateChecker checker() {
-    return checker;
-  }
-
   /** The kind of {@code o}, or null if the overlay has none such. */
   public Kind kindOf(ResourceObject o) {
     return kinds.get(Kind.code(o.contentType(), o.subType()));

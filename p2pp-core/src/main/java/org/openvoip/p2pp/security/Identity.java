@@ -8,26 +8,25 @@ import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.WireObject;
 
 /**
- * A node's own identity: its key pair, its certificate (issued by the enrollment server, or
- * self-signed) and the {@link SecureRandom} its signatures draw on, which the runtime supplies.
+ * A node's own identity: its key pair and its certificate (issued by the enrollment server, or
+ * self-signed). Signing needs no randomness; making a self-signed identity draws on the
+ * {@link SecureRandom} the runtime supplies.
  */
 public final class Identity {
   private final KeyPair keys;
   private final X509Certificate certificate;
   private final SignatureScheme scheme;
-  private final SecureRandom random;
   private final String user;
   private final List<Bytes> nodeIds;
   private final boolean selfSigned;
 
-  public Identity(KeyPair keys, X509Certificate certificate, SecureRandom random) {
+  public Identity(KeyPair keys, X509Certificate certificate) {
     if (!certificate.getPublicKey().equals(keys.getPublic())) {
       throw new IllegalArgumentException("the certificate is not for this key pair");
     }
     this.keys = keys;
     this.certificate = certificate;
     this.scheme = SignatureScheme.of(keys.getPublic());
-    this.random = random;
     this.user = Certificates.user(certificate);
     this.nodeIds = Certificates.nodeIds(certificate);
     if (user == null || nodeIds.isEmpty()) {
@@ -42,7 +41,7 @@ public final class Identity {
       int idLength, long nowMillis, long validityMillis, SecureRandom random) {
     KeyPair kp = scheme.generate(random);
     return new Identity(kp, Certificates.selfSigned(kp, user, overlay, idLength,
-        nowMillis - 60_000, nowMillis + validityMillis, random), random);
+        nowMillis - 60_000, nowMillis + validityMillis, random));
   }
 
   public KeyPair keys() {
@@ -79,6 +78,6 @@ public final class Identity {
   /** Signs the concatenation of {@code parts}. */
   public WireObject.Signature sign(byte[]... parts) {
     return new WireObject.Signature(scheme.code(), Bytes.of(scheme.sign(keys.getPrivate(),
-        random, parts)));
+        parts)));
   }
 }

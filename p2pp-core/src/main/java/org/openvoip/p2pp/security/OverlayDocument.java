@@ -45,8 +45,7 @@ public record OverlayDocument(String overlay, long sequence, OverlayConfig confi
    * Signs the document with a certificate authority's key ({@code caKeys}, certified by
    * {@code ca}); returns the envelope's bytes.
    */
-  public Bytes sign(java.security.KeyPair caKeys, X509Certificate ca,
-      java.security.SecureRandom random) {
+  public Bytes sign(java.security.KeyPair caKeys, X509Certificate ca) {
     if (!ca.getPublicKey().equals(caKeys.getPublic())) {
       throw new IllegalArgumentException("the certificate is not for this key pair");
     }
@@ -55,7 +54,7 @@ public record OverlayDocument(String overlay, long sequence, OverlayConfig confi
       SignatureScheme scheme = SignatureScheme.of(caKeys.getPublic());
       Base64.Encoder b64 = Base64.getEncoder();
       Envelope e = new Envelope(b64.encodeToString(doc), scheme.cliName(),
-          b64.encodeToString(scheme.sign(caKeys.getPrivate(), random, doc)),
+          b64.encodeToString(scheme.sign(caKeys.getPrivate(), doc)),
           b64.encodeToString(Certificates.der(ca).toByteArray()));
       return Bytes.of(JSON.writeValueAsBytes(e));
     } catch (JsonProcessingException e) {

@@ -104,12 +104,12 @@ public enum SignatureScheme {
   }
 
   /**
-   * Signs the concatenation of {@code parts}. Deterministic: {@code random} is not drawn on
-   * (kept so that a scheme with random nonces could be added).
+   * Signs the concatenation of {@code parts}. Deterministic (Ed25519, and ECDSA with RFC 6979
+   * nonces): no randomness.
    *
    * @throws IllegalArgumentException for a key of another scheme
    */
-  public byte[] sign(PrivateKey key, SecureRandom random, byte[]... parts) {
+  public byte[] sign(PrivateKey key, byte[]... parts) {
     return this == ED25519 ? Ed25519Fast.sign(key, parts) : EcdsaP256Fast.sign(key, parts);
   }
 

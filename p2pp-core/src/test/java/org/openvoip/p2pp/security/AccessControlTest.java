@@ -48,7 +48,7 @@ class AccessControlTest {
     X509Certificate c = Certificates.node(kp.getPublic(), user, List.of(nodeId(idByte)),
         "test", ca, caKeys.getPrivate(), BigInteger.valueOf(serial), NOW - DAY, NOW + 30 * DAY,
         random);
-    return new Identity(kp, c, random);
+    return new Identity(kp, c);
   }
 
   static Bytes nodeId(int b) {
@@ -176,7 +176,7 @@ class AccessControlTest {
     KeyPair kp = SignatureScheme.ED25519.generate(random);
     Identity stranger = new Identity(kp, Certificates.node(kp.getPublic(), "eve@example.org",
         List.of(nodeId(0x0e)), "test", other, otherCa.getPrivate(), BigInteger.ONE, NOW - DAY,
-        NOW + DAY, random), random);
+        NOW + DAY, random));
     AccessControl.Outcome unknown = access.check(registration(stranger, "eve@example.org",
         stranger.nodeId(), new byte[1]), NOW);
     assertThat(unknown.refusal().refusal()).isEqualTo(Refusal.BAD_CERTIFICATE);

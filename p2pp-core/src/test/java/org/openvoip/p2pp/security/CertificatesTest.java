@@ -57,14 +57,14 @@ class CertificatesTest {
     SecureRandom r = seeded(1);
     KeyPair kp = s.generate(r);
     assertThat(SignatureScheme.of(kp.getPublic())).isEqualTo(s);
-    byte[] sig = s.sign(kp.getPrivate(), r, new byte[] {1, 2}, new byte[] {3});
+    byte[] sig = s.sign(kp.getPrivate(), new byte[] {1, 2}, new byte[] {3});
     assertThat(s.verify(kp.getPublic(), sig, new byte[] {1, 2, 3})).isTrue();
     assertThat(s.verify(kp.getPublic(), sig, new byte[] {1, 2, 4})).isFalse();
     sig[sig.length - 1] ^= 1;
     assertThat(s.verify(kp.getPublic(), sig, new byte[] {1, 2, 3})).isFalse();
     assertThat(s.verify(kp.getPublic(), new byte[] {0}, new byte[] {1})).as("garbage").isFalse();
     KeyPair other = s.generate(r);
-    byte[] good = s.sign(kp.getPrivate(), r, new byte[] {9});
+    byte[] good = s.sign(kp.getPrivate(), new byte[] {9});
     assertThat(s.verify(other.getPublic(), good, new byte[] {9})).isFalse();
     assertThat(SignatureScheme.ofCode(s.code())).isEqualTo(s);
     assertThat(SignatureScheme.ofName(s.cliName())).isEqualTo(s);
@@ -75,7 +75,7 @@ class CertificatesTest {
     SecureRandom r = seeded(9);
     KeyPair kp = SignatureScheme.ED25519.generate(r);
     byte[] data = "P2PP".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    byte[] ours = SignatureScheme.ED25519.sign(kp.getPrivate(), r, data);
+    byte[] ours = SignatureScheme.ED25519.sign(kp.getPrivate(), data);
     java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
     jdk.initSign(kp.getPrivate(), r);
     jdk.update(data);
@@ -93,7 +93,7 @@ class CertificatesTest {
     System.arraycopy(sk, 0, pkcs8, 16, 32);
     java.security.PrivateKey priv = kf.generatePrivate(
         new java.security.spec.PKCS8EncodedKeySpec(pkcs8));
-    assertThat(java.util.HexFormat.of().formatHex(SignatureScheme.ED25519.sign(priv, r)))
+    assertThat(java.util.HexFormat.of().formatHex(SignatureScheme.ED25519.sign(priv)))
         .isEqualTo("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
             + "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
   }
@@ -103,8 +103,8 @@ class CertificatesTest {
     SecureRandom r = seeded(10);
     KeyPair kp = SignatureScheme.ECDSA_P256_SHA256.generate(r);
     byte[] data = "P2PP".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    byte[] ours = SignatureScheme.ECDSA_P256_SHA256.sign(kp.getPrivate(), r, data);
-    assertThat(SignatureScheme.ECDSA_P256_SHA256.sign(kp.getPrivate(), r, data))
+    byte[] ours = SignatureScheme.ECDSA_P256_SHA256.sign(kp.getPrivate(), data);
+    assertThat(SignatureScheme.ECDSA_P256_SHA256.sign(kp.getPrivate(), data))
         .as("RFC 6979 nonces: deterministic").isEqualTo(ours);
     java.security.Signature jdk = java.security.Signature.getInstance("SHA256withECDSA");
     jdk.initVerify(kp.getPublic());
@@ -119,7 +119,7 @@ class CertificatesTest {
     java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
     g.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"), r);
     KeyPair p384 = g.generateKeyPair();
-    assertThatThrownBy(() -> SignatureScheme.ECDSA_P256_SHA256.sign(p384.getPrivate(), r, data))
+    assertThatThrownBy(() -> SignatureScheme.ECDSA_P256_SHA256.sign(p384.getPrivate(), data))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(SignatureScheme.ECDSA_P256_SHA256.verify(p384.getPublic(), ours, data)).isFalse();
   }

@@ -34,7 +34,7 @@ class OverlayDocumentTest {
   @Test
   void aSignedDocumentRoundTripsAndVerifiesUnderItsRoot() throws Exception {
     OverlayDocument d = document(7);
-    Bytes signed = d.sign(caKeys, ca, random);
+    Bytes signed = d.sign(caKeys, ca);
     // A node that trusts no root yet takes the document's own, once that root signed it.
     OverlayDocument back = OverlayDocument.verify(signed, List.of());
     assertThat(back).isEqualTo(d);
@@ -46,7 +46,7 @@ class OverlayDocumentTest {
 
   @Test
   void anAlteredDocumentOrAnUntrustedSignerIsRefused() throws Exception {
-    Bytes signed = document(7).sign(caKeys, ca, random);
+    Bytes signed = document(7).sign(caKeys, ca);
     // Change one character of the signed document (the sequence number 7 becomes 8).
     String env = new String(signed.toByteArray(), StandardCharsets.UTF_8);
     String doc64 = env.replaceAll(".*\"document\":\"([^\"]+)\".*", "$1");
@@ -61,7 +61,7 @@ class OverlayDocumentTest {
     KeyPair otherKeys = SignatureScheme.ECDSA_P256_SHA256.generate(random);
     X509Certificate other = Certificates.authority(otherKeys, "rogue CA", NOW - DAY, NOW + DAY,
         random);
-    Bytes rogue = document(8).sign(otherKeys, other, random);
+    Bytes rogue = document(8).sign(otherKeys, other);
     assertThatThrownBy(() -> OverlayDocument.verify(rogue, List.of(ca)))
         .hasMessageContaining("not by a trusted root");
     // With no roots of its own, a node refuses a document whose signer is not among its roots.
