@@ -1014,11 +1014,12 @@ final class Engine {
           yield refuse(Refusal.QUOTA.because("a " + checkedKind.name() + " holds at most "
               + checkedKind.maxEntries() + " entries per owner"));
         }
-        if (storage.put(kept, granted * 1000, now) == Storage.PutResult.STALE) {
+        Storage.Stored stored = storage.put(kept, granted * 1000, now);
+        if (stored == null) {
           yield refuse(Refusal.STALE.because("a newer value is stored (a larger storage time)"));
         }
         counters.increment("storage.published");
-        replicate(List.of(storage.get(Storage.Key.of(kept))), now);
+        replicate(List.of(stored), now);
         yield new Answer(ResponseCode.OK, withSelf(List.of(new Expires(granted))));
       }
       case LOOKUP_OBJECT -> {

@@ -51,13 +51,6 @@ final class Storage {
     }
   }
 
-  /** What {@link #put} did. */
-  enum PutResult {
-    STORED,
-    /** What is stored is newer, or as new with other content: nothing changed. */
-    STALE
-  }
-
   /** One stored object, the peers it was last replicated to, and when it expires. */
   static final class Stored {
     final Key key;
@@ -125,17 +118,18 @@ final class Storage {
 
   /**
    * Stores a published object for {@code lifetimeMillis}, replacing a stored value of its
-   * identity unless that one is newer ({@link PutResult#STALE}: then nothing changes). Its
-   * Stored is {@link #get}'s afterwards.
+   * identity, and returns it as stored; or returns null, changing nothing, when the stored value
+   * is newer, or as new with other content (stale).
    */
-  PutResult put(ResourceObject object, long lifetimeMillis, long now) {
+  Stored put(ResourceObject object, long lifetimeMillis, long now) {
     Key key = Key.of(object);
     Stored current = get(key);
     if (current != null && current.expiresAt > now && generation(object, current.object) < 0) {
-      return PutResult.STALE;
+      return null;
     }
-    replace(new Stored(key, object, now + lifetimeMillis));
-    return PutResult.STORED;
+    Stored s = new Stored(key, object, now + lifetimeMillis);
+    replace(s);
+    return s;
   }
 
   /**
