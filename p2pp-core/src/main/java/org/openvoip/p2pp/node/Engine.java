@@ -918,23 +918,12 @@ final class Engine {
         counters.increment("storage.refused-bad-resource-id");
         continue;
       }
-      if (security != null) {
-        // Copies are checked as publishes are: a replica holder or a new owner stores nothing
-        // that its writer could not have stored. A copy with Expires 0 would remove ours, and
-        // anyone holding a signed value could send one: removal goes by signed tombstones.
-        AccessControl.Outcome checked = security.access().check(o, env.epochMillis());
-        if (!checked.ok()) {
-          counters.increment(checked.refusal().refusal().counter());
-          continue;
-        }
-        if (o.expires() == null || o.expires().seconds() == 0) {
-          counters.increment("storage.refused-unsigned-removal");
-          continue;
-        }
-        if (overQuota(o) || overEntries(o, checked.kind(), now)) {
-          counters.increment(Refusal.QUOTA.counter());
-          continue;
-        }
+      // Copies are checked as publishes are: a replica holder or a new owner stores nothing
+      // that its writer could not have stored.
+      Refusal.Reason no = inadmissible(o, o.expires() == null ? 0 : o.expires().seconds(), now);
+      if (no != null) {
+        counters.increment(no.refusal().counter());
+        continue;
       }
       Storage.Stored fresh = storage.merge(o, now);
       if (fresh != null) {
@@ -986,34 +975,16 @@ final class Engine {
       }
       case PUBLISH -> {
         ResourceObject o = m.first(ResourceObject.class);
-        Kind checkedKind = null;
-        if (security != null) {
-          AccessControl.Outcome checked = security.access().check(o, env.epochMillis());
-          if (!checked.ok()) {
-            yield refuse(checked.refusal());
-          }
-          checkedKind = checked.kind();
-        }
         long asked = o.expires() == null ? oc.maxLifetimeSeconds() : o.expires().seconds();
         long granted = Math.min(asked, oc.maxLifetimeSeconds());
+        Refusal.Reason no = inadmissible(o, granted, now);
+        if (no != null) {
+          yield refuse(no);
+        }
         if (granted == 0) {
-          // Expires is not signed: anyone holding a copy of a signed value could send it with
-          // Expires 0. In a secured overlay the owner deletes with a signed tombstone.
-          yield security != null
-              ? refuse(Refusal.NOT_SIGNED.because("in a secured overlay a value is deleted by "
-                  + "its signed tombstone (Data-Entry Exists clear), not by Expires 0"))
-              : remove(o, now);
+          yield remove(o, now);
         }
         ResourceObject kept = Storage.withExpires(o, granted);
-        if (overQuota(kept)) {
-          yield refuse(Refusal.QUOTA.because("its owner has the most values or bytes this "
-              + "peer stores for one identity (" + security.limits().valuesPerOwner() + ", "
-              + security.limits().bytesPerOwner() + " bytes)"));
-        }
-        if (overEntries(kept, checkedKind, now)) {
-          yield refuse(Refusal.QUOTA.because("a " + checkedKind.name() + " holds at most "
-              + checkedKind.maxEntries() + " entries per owner"));
-        }
         Storage.Stored stored = storage.put(kept, granted * 1000, now);
         if (stored == null) {
           yield refuse(Refusal.STALE.because("a newer value is stored (a larger storage time)"));
@@ -1043,15 +1014,36 @@ final class Engine {
     };
   }
 
-  /** Whether {@code o} would be one entry too many for its kind (secured overlays). */
-  private boolean overEntries(ResourceObject o, Kind kind, long now) {
-    return kind != null && storage.otherEntries(o, now) + 1 > kind.maxEntries();
-  }
-
-  /** Whether {@code o} would take its owner past the per-identity quota (secured overlays). */
-  private boolean overQuota(ResourceObject o) {
-    return security != null && storage.overQuota(o, security.limits().valuesPerOwner(),
-        security.limits().bytesPerOwner());
+  /**
+   * In a secured overlay, why this node may not store {@code o} (a Publish, or a copy from
+   * another peer) for {@code lifetimeSeconds}; null if it may, and always null without
+   * security. The order of updates (storage time) is the storage's to check.
+   */
+  private Refusal.Reason inadmissible(ResourceObject o, long lifetimeSeconds, long now) {
+    if (security == null) {
+      return null;
+    }
+    AccessControl.Outcome checked = security.access().check(o, env.epochMillis());
+    if (!checked.ok()) {
+      return checked.refusal();
+    }
+    if (lifetimeSeconds == 0) {
+      // Expires is not signed: anyone holding a copy of a signed value could send it with
+      // Expires 0 and delete it. The owner deletes with a signed tombstone.
+      return Refusal.NOT_SIGNED.because("in a secured overlay a value is deleted by its "
+          + "signed tombstone (Data-Entry Exists clear), not by Expires 0");
+    }
+    Security.Limits l = security.limits();
+    if (storage.overQuota(o, l.valuesPerOwner(), l.bytesPerOwner())) {
+      return Refusal.QUOTA.because("its owner has the most values or bytes this peer stores "
+          + "for one identity (" + l.valuesPerOwner() + ", " + l.bytesPerOwner() + " bytes)");
+    }
+    Kind kind = checked.kind();
+    if (storage.otherEntries(o, now) + 1 > kind.maxEntries()) {
+      return Refusal.QUOTA.because("a " + kind.name() + " holds at most " + kind.maxEntries()
+          + " entries per owner");
+    }
+    return null;
   }
 
   /** A refusal on security grounds: counted, answered with its code, sub-code and reason. */
