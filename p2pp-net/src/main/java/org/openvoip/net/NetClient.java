@@ -27,8 +27,15 @@ public final class NetClient implements AutoCloseable {
 
   public static NetClient start(EventLoopGroup group, InetSocketAddress at, OverlayConfig overlay,
       Bytes id, Executor callbacks, RandomGenerator random) throws InterruptedException {
+    return start(group, at, overlay, id, callbacks, random, null);
+  }
+
+  /** A client whose links are DTLS and TLS with {@code links} (null: plain UDP and TCP). */
+  public static NetClient start(EventLoopGroup group, InetSocketAddress at, OverlayConfig overlay,
+      Bytes id, Executor callbacks, RandomGenerator random, LinkSecurity links)
+      throws InterruptedException {
     NetTransport t = NetTransport.bind(group, at, new WireDecoder(overlay.idLength()),
-        new Counters());
+        new Counters(), links);
     P2ppClient c = t.attach(bound -> new P2ppClient(overlay, id, bound, t.env(random), callbacks),
         client -> client::onBytes);
     return new NetClient(t, c);

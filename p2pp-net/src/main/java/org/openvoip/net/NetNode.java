@@ -42,11 +42,22 @@ public final class NetNode implements AutoCloseable {
    */
   public static NetNode start(EventLoopGroup group, NodeConfig config, Executor callbacks,
       RandomGenerator random) throws InterruptedException {
+    return start(group, config, callbacks, random, null);
+  }
+
+  /**
+   * Starts a node as {@link #start(EventLoopGroup, NodeConfig, Executor, RandomGenerator)}
+   * does; with {@code links} (null: plain UDP and TCP), every link is DTLS or TLS with mutual
+   * authentication by certificates, and a message whose Source-ID the sender's certificate does
+   * not bind is refused.
+   */
+  public static NetNode start(EventLoopGroup group, NodeConfig config, Executor callbacks,
+      RandomGenerator random, LinkSecurity links) throws InterruptedException {
     Counters counters = new Counters();
     Endpoint want = config.address();
     NetTransport t = NetTransport.bind(group,
         new InetSocketAddress(want.address().toInetAddress(), want.port()),
-        new WireDecoder(config.overlay().idLength()), counters);
+        new WireDecoder(config.overlay().idLength()), counters, links);
     Node node = t.attach(bound -> new Node(new NodeConfig(config.id(), bound, config.overlay(),
         config.bootstrap(), config.bootstrapServer(), config.security()), t.env(random),
         callbacks),

@@ -18,6 +18,8 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
@@ -47,7 +49,11 @@ import org.openvoip.p2pp.wire.WireDecoder;
  * accepted connection goes back over it. Stream framing uses {@link WireDecoder#frameLength}, so
  * a frame larger than the decoder's limit closes the connection without being buffered.
  *
- * <p>DTLS and TLS arrive with the security work; sending over them is refused until then.
+ * <p>With {@link LinkSecurity}, every link is authenticated and encrypted, both ends showing a
+ * certificate: datagrams go in DTLS 1.2 ({@link DtlsLinks}) and streams in TLS 1.3, and nothing
+ * travels in the clear. Packets are then handed over as {@link Transport#DTLS} and {@link
+ * Transport#TLS}, and {@link Env#linkIds} tells the engine whose certificate the link showed;
+ * the engine's UDP and TCP are sent as DTLS and TLS. Without it, DTLS and TLS are refused.
  */
 public final class NetTransport implements AutoCloseable {
 
@@ -56,14 +62,29 @@ public final class NetTransport implements AutoCloseable {
   private final Counters counters;
   private final Map<InetSocketAddress, Channel> streams = new HashMap<>();
   private final Map<InetSocketAddress, ChannelFuture> connecting = new HashMap<>();
+  private final LinkSecurity.Contexts links;
+  private DtlsLinks dtls;
   private Channel udp;
   private Channel tcpServer;
   private volatile PacketReceiver receiver = (bytes, t, from) -> {};
+  /** The IDs bound by the link of the packet being handed over, on the loop; else null. */
+  private List<Bytes> deliveringIds;
+  private Endpoint deliveringFrom;
 
-  private NetTransport(EventLoop loop, WireDecoder decoder, Counters counters) {
+  private NetTransport(EventLoop loop, WireDecoder decoder, Counters counters,
+      LinkSecurity security) {
     this.loop = loop;
     this.decoder = decoder;
     this.counters = counters;
+    this.links = security == null ? null : security.contexts(this::refusedCertificate);
+  }
+
+  private void refusedCertificate(org.openvoip.p2pp.security.CertificateProblem p) {
+    if (loop.inEventLoop()) {
+      counters.increment(p.refusal().counter());
+    } else {
+      loop.execute(() -> counters.increment(p.refusal().counter()));
+    }
   }
 
   /**
@@ -72,13 +93,29 @@ public final class NetTransport implements AutoCloseable {
    */
   public static NetTransport bind(EventLoopGroup group, InetSocketAddress at, WireDecoder decoder,
       Counters counters) throws InterruptedException {
-    NetTransport t = new NetTransport(group.next(), decoder, counters);
+    return bind(group, at, decoder, counters, null);
+  }
+
+  /**
+   * Binds as {@link #bind(EventLoopGroup, InetSocketAddress, WireDecoder, Counters)} does; with
+   * {@code security} (null: none), every link is DTLS or TLS with mutual authentication.
+   */
+  public static NetTransport bind(EventLoopGroup group, InetSocketAddress at, WireDecoder decoder,
+      Counters counters, LinkSecurity security) throws InterruptedException {
+    NetTransport t = new NetTransport(group.next(), decoder, counters, security);
     t.udp = new Bootstrap().group(t.loop).channel(NioDatagramChannel.class)
         .handler(t.new DatagramHandler()).bind(at).sync().channel();
-    int port = ((InetSocketAddress) t.udp.localAddress()).getPort();
+    InetSocketAddress bound = (InetSocketAddress) t.udp.localAddress();
+    int port = bound.getPort();
+    if (t.links != null) {
+      t.dtls = new DtlsLinks(t.links, t.loop, counters, bound,
+          (to, datagram) -> t.udp.writeAndFlush(
+              new DatagramPacket(Unpooled.wrappedBuffer(datagram), to)),
+          (plain, from, ids) -> t.deliver(plain, Transport.DTLS, from, ids));
+    }
     try {
       t.tcpServer = new ServerBootstrap().group(t.loop, t.loop)
-          .channel(NioServerSocketChannel.class).childHandler(t.streamInitializer())
+          .channel(NioServerSocketChannel.class).childHandler(t.streamInitializer(null))
           .bind(new InetSocketAddress(at.getAddress(), port)).sync().channel();
     } catch (RuntimeException | InterruptedException e) {
       t.udp.close();
@@ -150,6 +187,11 @@ public final class NetTransport implements AutoCloseable {
       }
 
       @Override
+      public List<Bytes> linkIds(Transport transport, Endpoint from) {
+        return deliveringIds != null && from.equals(deliveringFrom) ? deliveringIds : null;
+      }
+
+      @Override
       public void send(Transport transport, Endpoint destination, byte[] bytes) {
         if (loop.inEventLoop()) {
           NetTransport.this.send(transport, destination, bytes);
@@ -162,11 +204,20 @@ public final class NetTransport implements AutoCloseable {
 
   private void send(Transport transport, Endpoint to, byte[] bytes) {
     InetSocketAddress addr = new InetSocketAddress(to.address().toInetAddress(), to.port());
+    if (dtls != null) {
+      // A secured transport sends nothing in the clear: the engine's UDP is DTLS, TCP is TLS.
+      if (transport.reliable()) {
+        sendStream(addr, bytes);
+      } else {
+        dtls.send(addr, bytes);
+      }
+      return;
+    }
     switch (transport) {
       case UDP -> udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), addr));
       case TCP -> sendStream(addr, bytes);
       default -> throw new IllegalArgumentException(
-          transport + " is not available yet: it arrives with the security work");
+          transport + " needs link security (a certificate and the overlay's trust)");
     }
   }
 
@@ -178,7 +229,7 @@ public final class NetTransport implements AutoCloseable {
     }
     ChannelFuture f = connecting.computeIfAbsent(addr, a -> {
       ChannelFuture c = new Bootstrap().group(loop).channel(NioSocketChannel.class)
-          .handler(streamInitializer()).connect(a);
+          .handler(streamInitializer(a)).connect(a);
       c.addListener(done -> connecting.remove(a));
       return c;
     });
@@ -197,7 +248,12 @@ public final class NetTransport implements AutoCloseable {
       udp.close().syncUninterruptibly();
       tcpServer.close().syncUninterruptibly();
     } finally {
-      loop.execute(() -> streams.values().forEach(Channel::close));
+      loop.execute(() -> {
+        streams.values().forEach(Channel::close);
+        if (dtls != null) {
+          dtls.closeAll();
+        }
+      });
     }
   }
 
@@ -205,27 +261,55 @@ public final class NetTransport implements AutoCloseable {
     return new Endpoint(new IpAddress(Bytes.of(a.getAddress().getAddress())), a.getPort());
   }
 
-  private void deliver(byte[] bytes, Transport t, InetSocketAddress from) {
+  private void deliver(byte[] bytes, Transport t, InetSocketAddress from, List<Bytes> linkIds) {
+    Endpoint sender = endpoint(from);
+    deliveringIds = linkIds;
+    deliveringFrom = sender;
     try {
-      receiver.onBytes(bytes, t, endpoint(from));
+      receiver.onBytes(bytes, t, sender);
     } catch (RuntimeException e) {
       // The engine counts and drops bad input itself; reaching here is a bug, not bad input.
       counters.increment("net.receiver-failed");
       throw e;
+    } finally {
+      deliveringIds = null;
+      deliveringFrom = null;
     }
   }
 
   private final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-      deliver(ByteBufUtil.getBytes(packet.content()), Transport.UDP, packet.sender());
+      byte[] bytes = ByteBufUtil.getBytes(packet.content());
+      if (dtls != null) {
+        dtls.onDatagram(packet.sender(), bytes);
+      } else {
+        deliver(bytes, Transport.UDP, packet.sender(), null);
+      }
     }
   }
 
-  private ChannelInitializer<SocketChannel> streamInitializer() {
+  private static final AttributeKey<List<Bytes>> PEER_IDS = AttributeKey.valueOf("p2pp.peer-ids");
+
+  /** @param connectingTo the address this side connects to; null on accepted connections */
+  private ChannelInitializer<SocketChannel> streamInitializer(InetSocketAddress connectingTo) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
+        if (links != null) {
+          boolean client = connectingTo != null;
+          InetSocketAddress peer = client ? connectingTo : ch.remoteAddress();
+          SslHandler tls = new SslHandler(links.tlsEngine(client, peer));
+          tls.handshakeFuture().addListener(done -> {
+            if (done.isSuccess()) {
+              ch.attr(PEER_IDS).set(LinkSecurity.peerIds(tls.engine().getSession()));
+              counters.increment("net.tls-handshakes");
+            } else {
+              counters.increment("net.tls-handshake-failed");
+            }
+          });
+          ch.pipeline().addLast(tls);
+        }
         ch.pipeline().addLast(new FrameDecoder(), new StreamHandler());
       }
     };
@@ -273,7 +357,17 @@ public final class NetTransport implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, byte[] frame) {
-      deliver(frame, Transport.TCP, (InetSocketAddress) ctx.channel().remoteAddress());
+      InetSocketAddress from = (InetSocketAddress) ctx.channel().remoteAddress();
+      if (links == null) {
+        deliver(frame, Transport.TCP, from, null);
+        return;
+      }
+      List<Bytes> ids = ctx.channel().attr(PEER_IDS).get();
+      if (ids == null) { // the handshake's listener has not run yet
+        ids = LinkSecurity.peerIds(ctx.pipeline().get(SslHandler.class).engine().getSession());
+        ctx.channel().attr(PEER_IDS).set(ids);
+      }
+      deliver(frame, Transport.TLS, from, ids);
     }
 
     @Override

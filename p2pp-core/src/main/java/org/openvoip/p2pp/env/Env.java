@@ -69,6 +69,17 @@ public interface Env {
     return WireDecoder.forIdLength(idLength);
   }
 
+  /**
+   * The node-IDs that the certificate of the authenticated link from {@code from} binds, asked
+   * while a packet that arrived on it is being handed over ({@link PacketReceiver}); null if it
+   * did not arrive on an authenticated link (plain UDP or TCP, or a runtime without links).
+   * The transaction layer refuses a message whose sender's ID the link does not bind.
+   */
+  default java.util.List<org.openvoip.p2pp.wire.Bytes> linkIds(Transport transport,
+      Endpoint from) {
+    return null;
+  }
+
   /** A scheduled task. */
   interface Timer {
     /** Stops the task from running; harmless if it already ran. */

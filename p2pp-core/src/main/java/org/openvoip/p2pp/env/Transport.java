@@ -18,6 +18,11 @@ public enum Transport {
     return reliable;
   }
 
+  /** Not secured: UDP and TCP; DTLS and TLS are authenticated and encrypted links. */
+  public boolean plain() {
+    return this == UDP || this == TCP;
+  }
+
   /** The reliable transport to use for a message too large for this one (UDP to TCP, DTLS to TLS). */
   public Transport streamCounterpart() {
     return switch (this) {

@@ -83,8 +83,7 @@ public final class AccessControl {
     try {
       signer = certificate(o.certificate().der(), nowMillis);
     } catch (CertificateProblem p) {
-      Refusal r = p.getMessage().contains("revoked") ? Refusal.REVOKED_CERTIFICATE
-          : Refusal.BAD_CERTIFICATE;
+      Refusal r = p.refusal();
       return refuse(r.because(p.getMessage()), kind);
     }
     SignatureScheme scheme = SignatureScheme.ofCode(o.signature().scheme());
@@ -158,8 +157,8 @@ public final class AccessControl {
       return v;
     }
     if (checker.isRevoked(v.serial())) {
-      throw new CertificateProblem("the certificate (serial " + Certificates.hex(v.serial())
-          + ") has been revoked");
+      throw new CertificateProblem(Refusal.REVOKED_CERTIFICATE, "the certificate (serial "
+          + Certificates.hex(v.serial()) + ") has been revoked");
     }
     if (nowMillis > v.notAfterMillis() || nowMillis < v.notBeforeMillis()) {
       verified.remove(der);

@@ -6,6 +6,7 @@ import java.security.PublicKey;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +33,8 @@ public final class CertificateChecker {
   private final List<X509Certificate> authorities;
   private final boolean allowSelfSigned;
   private final int idLength;
-  private final Set<BigInteger> revoked = new HashSet<>();
+  /** Read on the node's thread, written by whoever fetches revocation lists. */
+  private final Set<BigInteger> revoked = Collections.synchronizedSet(new HashSet<>());
 
   /**
    * @param authorities the overlay's root certificates (none: self-signed certificates only)
@@ -100,8 +102,8 @@ public final class CertificateChecker {
       valid(ca, nowMillis, "certificate authority's certificate");
     }
     if (revoked.contains(c.getSerialNumber())) {
-      throw new CertificateProblem("the certificate (serial " + Certificates.hex(
-          c.getSerialNumber()) + ") has been revoked");
+      throw new CertificateProblem(Refusal.REVOKED_CERTIFICATE, "the certificate (serial "
+          + Certificates.hex(c.getSerialNumber()) + ") has been revoked");
     }
     return new Verified(user, ids, key, scheme, c.getSerialNumber(), selfSigned,
         c.getNotBefore().getTime(), c.getNotAfter().getTime());

@@ -10,6 +10,7 @@ import org.openvoip.p2pp.env.PacketReceiver;
 import org.openvoip.p2pp.env.TimerTask;
 import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
+import org.openvoip.p2pp.security.Refusal;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.Header;
 import org.openvoip.p2pp.wire.MalformedMessageException;
@@ -368,6 +369,14 @@ public final class TransactionLayer implements PacketReceiver {
 
   private void dispatch(Message m, Transport transport, Endpoint from) {
     Header h = m.header();
+    if (!transport.plain() && !h.ack() && !h.kind().isResponse() && !h.recursive()
+        && !h.method().usesPreJoinIds()) {
+      List<Bytes> linkIds = env.linkIds(transport, from);
+      if (linkIds != null && !linkIds.contains(h.sourceId())) {
+        refuseSpoofed(m, transport, from, linkIds);
+        return;
+      }
+    }
     if (h.ack()) {
       onAck(h);
     } else if (h.kind().isResponse()) {
@@ -375,6 +384,26 @@ public final class TransactionLayer implements PacketReceiver {
     } else {
       onRequestOrIndication(m, transport, from);
     }
+  }
+
+  /**
+   * A request or indication sent straight to us (not forwarded) over an authenticated link whose
+   * certificate does not bind its Source-ID: counted, not handled; a request is answered 403.
+   */
+  private void refuseSpoofed(Message m, Transport t, Endpoint from, List<Bytes> linkIds) {
+    Header h = m.header();
+    Refusal r = Refusal.SPOOFED_ID;
+    counters.increment(r.counter());
+    if (h.kind() != MessageKind.REQUEST) {
+      return;
+    }
+    Message answer = new Message(Header.responseTo(h, !t.reliable(), r.responseCode(), peer,
+        ownId), List.of(self.get(), new WireObject.ErrorInfo(r.responseCode(), r.subCode(),
+            WireObject.ErrorInfo.NO_OBJECT, "Source-ID " + h.sourceId().hex()
+                + " is not bound by the link's certificate (" + linkIds.stream().map(Bytes::hex)
+                    .collect(java.util.stream.Collectors.joining(", ")) + ")")));
+    sendReliably(AckKey.of(h, answer.header().kind()), WireEncoder.encode(answer), answer, t,
+        from);
   }
 
   private void answerMalformed(MalformedMessageException e, Transport t, Endpoint from) {
