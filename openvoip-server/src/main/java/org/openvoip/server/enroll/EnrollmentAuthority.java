@@ -29,7 +29,9 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.openvoip.p2pp.security.CertificateChecker;
 import org.openvoip.p2pp.security.CertificateProblem;
+import org.openvoip.p2pp.security.OverlayDocument;
 import org.openvoip.p2pp.security.Certificates;
 import org.openvoip.p2pp.security.SignatureScheme;
 import org.openvoip.p2pp.wire.Bytes;
@@ -109,6 +111,16 @@ public final class EnrollmentAuthority {
     return overlay;
   }
 
+  /** Bytes in the overlay's node-IDs. */
+  public int idLength() {
+    return idLength;
+  }
+
+  /** The CA's keys, for the enrollment server's TLS. */
+  KeyPair caKeys() {
+    return caKeys;
+  }
+
   /** Adds a user, or sets a new password; the password array is cleared. */
   public void setPassword(String user, char[] password) throws IOException {
     if (user == null || user.isBlank() || user.contains(" ") || user.contains("\n")) {
@@ -171,12 +183,110 @@ public final class EnrollmentAuthority {
       random.nextBytes(b);
       nodeId = Bytes.of(b);
     } while (!assigned.add(nodeId));
+    return issue(user, req, nodeId, nowMillis, validityMillis);
+  }
+
+  private Issued issue(String user, Certificates.Request req, Bytes nodeId, long nowMillis,
+      long validityMillis) throws IOException {
     BigInteger serial = Certificates.serial(random);
     X509Certificate c = Certificates.node(req.publicKey(), user, List.of(nodeId), overlay, ca,
         caKeys.getPrivate(), serial, nowMillis - HOUR, nowMillis + validityMillis, random);
     append(dir.resolve("issued"), serial.toString(16) + " " + user + " " + nodeId.hex() + " "
         + (nowMillis + validityMillis) + "\n");
     return new Issued(c, nodeId, serial);
+  }
+
+  /**
+   * Authenticates an enrolled user again (the draft's Authenticate) and issues a new certificate
+   * for the key in {@code csr}, keeping the user's node-ID. The user proves who it is either with
+   * its password or with a certificate this authority issued to it, valid and not revoked, for the
+   * same key (a renewal over a TLS connection where it showed that certificate).
+   *
+   * @param password the user's password, or null when {@code presented} proves the user
+   * @param presented the certificate the client showed in its TLS handshake, or null
+   * @throws EnrollmentException 401 when neither proof holds, 403 for a request in another name
+   *     or a key that is not the certificate's, 400 for a malformed request
+   */
+  public Issued authenticate(String user, char[] password, X509Certificate presented, Bytes csr,
+      long nowMillis, long validityMillis) throws EnrollmentException, IOException {
+    Certificates.Request req;
+    try {
+      req = Certificates.parseRequest(csr);
+    } catch (CertificateProblem p) {
+      throw new EnrollmentException(ResponseCode.BAD_REQUEST, p.getMessage());
+    }
+    if (!req.subject().equals(user)) {
+      throw new EnrollmentException(ResponseCode.FORBIDDEN, "the request is for '"
+          + req.subject() + "', not for " + user);
+    }
+    Bytes nodeId;
+    if (password != null && password.length > 0) {
+      if (!checkPassword(user, password)) {
+        throw new EnrollmentException(ResponseCode.UNAUTHORIZED,
+            "unknown user or wrong password");
+      }
+      nodeId = lastNodeId(user);
+    } else if (presented != null) {
+      nodeId = renewable(presented, user, req, nowMillis);
+    } else {
+      throw new EnrollmentException(ResponseCode.UNAUTHORIZED,
+          "no password and no certificate to authenticate with");
+    }
+    if (nodeId == null) {
+      return enroll(user, password, csr, nowMillis, validityMillis);
+    }
+    return issue(user, req, nodeId, nowMillis, validityMillis);
+  }
+
+  /** The node-ID of a certificate that proves {@code user} for renewal, else a refusal. */
+  private Bytes renewable(X509Certificate c, String user, Certificates.Request req,
+      long nowMillis) throws EnrollmentException {
+    CertificateChecker.Verified v;
+    try {
+      CertificateChecker checker = new CertificateChecker(List.of(ca), false, idLength);
+      revoked.forEach(checker::revoke);
+      v = checker.check(c, nowMillis);
+    } catch (CertificateProblem p) {
+      throw new EnrollmentException(ResponseCode.UNAUTHORIZED, p.getMessage());
+    }
+    if (!v.user().equals(user)) {
+      throw new EnrollmentException(ResponseCode.FORBIDDEN, "the certificate is " + v.user()
+          + "'s, not " + user + "'s");
+    }
+    if (!v.publicKey().equals(req.publicKey())) {
+      throw new EnrollmentException(ResponseCode.FORBIDDEN,
+          "a renewal by certificate keeps the certificate's key");
+    }
+    return v.nodeIds().get(0);
+  }
+
+  /** The node-ID last issued to {@code user}, or null. */
+  private Bytes lastNodeId(String user) throws IOException {
+    Bytes last = null;
+    Path f = dir.resolve("issued");
+    if (Files.exists(f)) {
+      for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+        String[] p = line.split(" ");
+        if (p.length >= 3 && p[1].equals(user)) {
+          last = Bytes.fromHex(p[2]);
+        }
+      }
+    }
+    return last;
+  }
+
+  /**
+   * Signs {@code document} with the CA's key, after setting its roots to this CA and its revoked
+   * serials to this authority's.
+   */
+  public Bytes signDocument(OverlayDocument document) {
+    List<String> serials = new ArrayList<>();
+    revoked.stream().sorted().forEach(r -> serials.add(r.toString(16)));
+    OverlayDocument d = new OverlayDocument(document.overlay(), document.sequence(),
+        document.config(), document.selfSignedAllowed(), document.kinds(),
+        List.of(OverlayDocument.root(ca)), document.bootstrap(), document.enrollmentServer(),
+        serials);
+    return d.sign(caKeys, ca);
   }
 
   /** Revokes a certificate by serial number: peers that learn the list refuse it. */

@@ -14,9 +14,9 @@ import org.openvoip.p2pp.wire.Bytes;
 /**
  * The overlay configuration as one signed document (RELOAD's overlay configuration, P2PP-NOTES):
  * the overlay's name, its {@link OverlayConfig}, whether self-signed certificates are accepted,
- * its kinds, its root certificates (base64 DER), bootstrap peers and enrollment server, and a
- * sequence number
- * that orders versions. The enrollment server signs it with the CA's key and hands it to every
+ * its kinds, its root certificates (base64 DER), bootstrap peers and enrollment server, the
+ * serial numbers (hex) of the certificates the CA has revoked, and a sequence number that orders
+ * versions. The enrollment server signs it with the CA's key and hands it to every
  * node it enrolls; a node accepts it only if a root it trusts signed it.
  *
  * <p>On the wire and on disk it is JSON: {@code {"document": base64(JSON of the fields),
@@ -25,7 +25,7 @@ import org.openvoip.p2pp.wire.Bytes;
  */
 public record OverlayDocument(String overlay, long sequence, OverlayConfig config,
     boolean selfSignedAllowed, List<Kind> kinds, List<String> rootCertificates,
-    List<String> bootstrap, String enrollmentServer) {
+    List<String> bootstrap, String enrollmentServer, List<String> revoked) {
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
@@ -36,6 +36,19 @@ public record OverlayDocument(String overlay, long sequence, OverlayConfig confi
     kinds = List.copyOf(kinds);
     rootCertificates = List.copyOf(rootCertificates);
     bootstrap = List.copyOf(bootstrap);
+    revoked = revoked == null ? List.of() : List.copyOf(revoked);
+    for (String hex : revoked) {
+      new java.math.BigInteger(hex, 16); // a serial number in hex, or not a document
+    }
+  }
+
+  /** The revoked serial numbers, parsed. */
+  public List<java.math.BigInteger> revokedSerials() {
+    List<java.math.BigInteger> out = new ArrayList<>();
+    for (String hex : revoked) {
+      out.add(new java.math.BigInteger(hex, 16));
+    }
+    return out;
   }
 
   /** The document's fields as signed. */

@@ -28,7 +28,7 @@ class OverlayDocumentTest {
     return new OverlayDocument("example.org", sequence, c, false, List.of(new Kind(
         "registration", 0, 0, DataEntry.DICTIONARY, Kind.AccessPolicy.USER_NODE_MATCH, 4096,
         8)), List.of(OverlayDocument.root(ca)), List.of("192.0.2.1:7080"),
-        "enroll.example.org:7081");
+        "enroll.example.org:7081", List.of("1f2e"));
   }
 
   @Test
@@ -41,6 +41,7 @@ class OverlayDocumentTest {
     assertThat(back.config().bucketSize()).isEqualTo(16);
     assertThat(back.kinds().get(0).policy()).isEqualTo(Kind.AccessPolicy.USER_NODE_MATCH);
     assertThat(back.roots()).containsExactly(ca);
+    assertThat(back.revokedSerials()).containsExactly(java.math.BigInteger.valueOf(0x1f2e));
     assertThat(OverlayDocument.verify(signed, List.of(ca))).isEqualTo(d);
   }
 
