@@ -43,10 +43,23 @@ public final class CertificateChecker {
    */
   public CertificateChecker(List<X509Certificate> authorities, boolean allowSelfSigned,
       int idLength) {
+    this(authorities, allowSelfSigned, idLength, null);
+  }
+
+  /**
+   * A checker that also admits only certificates carrying the admission token of {@code
+   * secret} (the overlay's shared secret; null: no such rule), see {@link
+   * Certificates#admissionToken}.
+   */
+  public CertificateChecker(List<X509Certificate> authorities, boolean allowSelfSigned,
+      int idLength, byte[] secret) {
     this.authorities = List.copyOf(authorities);
     this.allowSelfSigned = allowSelfSigned;
     this.idLength = idLength;
+    this.secret = secret == null ? null : secret.clone();
   }
+
+  private final byte[] secret;
 
   /** Refuses the certificate with this serial number from now on (the CA revoked it). */
   public void revoke(BigInteger serial) {
@@ -100,6 +113,14 @@ public final class CertificateChecker {
             + "authority (" + c.getIssuerX500Principal().getName() + ")");
       }
       valid(ca, nowMillis, "certificate authority's certificate");
+    }
+    if (secret != null) {
+      byte[] token = Certificates.admission(c);
+      if (token == null || !java.security.MessageDigest.isEqual(token,
+          Certificates.admissionToken(secret, key))) {
+        throw new CertificateProblem("the certificate does not show the overlay's shared "
+            + "secret (no admission token, or a wrong one)");
+      }
     }
     if (revoked.contains(c.getSerialNumber())) {
       throw new CertificateProblem(Refusal.REVOKED_CERTIFICATE, "the certificate (serial "

@@ -76,6 +76,55 @@ public final class Certificates {
   public static X509Certificate node(PublicKey subjectKey, String user, List<Bytes> nodeIds,
       String overlay, X509Certificate issuer, PrivateKey issuerKey, BigInteger serial,
       long notBeforeMillis, long notAfterMillis, SecureRandom random) {
+    return node(subjectKey, user, nodeIds, overlay, issuer, issuerKey, serial, notBeforeMillis,
+        notAfterMillis, random, null);
+  }
+
+  /**
+   * The OID of OpenVoIP's admission extension, which shows that whoever made a certificate knew
+   * the overlay's shared secret: 2.25 (a UUID, ITU-T X.667) ecad2c8b-4b62-4955-8271-c7c908bbae74.
+   */
+  public static final String ADMISSION_OID = "2.25.314596977823834018118324944399222156916";
+
+  /**
+   * The admission token of {@code key} in an overlay with this shared secret:
+   * HMAC-SHA256(secret, "p2pp admission" || SubjectPublicKeyInfo DER). Only those who know the
+   * secret can make it, and it binds the certificate's key, so it cannot be moved to another.
+   */
+  public static byte[] admissionToken(byte[] secret, PublicKey key) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+      mac.update("p2pp admission".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return mac.doFinal(key.getEncoded());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JVM lacks HmacSHA256", e);
+    }
+  }
+
+  /** The admission token a certificate carries, or null. */
+  public static byte[] admission(X509Certificate c) {
+    byte[] ext = c.getExtensionValue(ADMISSION_OID);
+    if (ext == null) {
+      return null;
+    }
+    try {
+      // getExtensionValue wraps the extension's OCTET STRING in another one.
+      byte[] inner = org.bouncycastle.asn1.ASN1OctetString.getInstance(ext).getOctets();
+      return org.bouncycastle.asn1.ASN1OctetString.getInstance(inner).getOctets();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A node certificate as {@link #node(PublicKey, String, List, String, X509Certificate,
+   * PrivateKey, BigInteger, long, long, SecureRandom)} makes it; with {@code admission} (null:
+   * none), it carries that admission token ({@link #admissionToken}).
+   */
+  public static X509Certificate node(PublicKey subjectKey, String user, List<Bytes> nodeIds,
+      String overlay, X509Certificate issuer, PrivateKey issuerKey, BigInteger serial,
+      long notBeforeMillis, long notAfterMillis, SecureRandom random, byte[] admission) {
     X500Name subject = name(user);
     X500Name issuerName = issuer == null ? subject
         : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
@@ -91,6 +140,10 @@ public final class Certificates {
           new GeneralNames(names.toArray(GeneralName[]::new)));
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+      if (admission != null) {
+        b.addExtension(new org.bouncycastle.asn1.ASN1ObjectIdentifier(ADMISSION_OID), false,
+            new org.bouncycastle.asn1.DEROctetString(admission));
+      }
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -103,9 +156,20 @@ public final class Certificates {
    */
   public static X509Certificate selfSigned(KeyPair keys, String user, String overlay,
       int idLength, long notBeforeMillis, long notAfterMillis, SecureRandom random) {
+    return selfSigned(keys, user, overlay, idLength, notBeforeMillis, notAfterMillis, random,
+        null);
+  }
+
+  /**
+   * A self-signed node certificate; with {@code secret} (null: none), it carries the admission
+   * token that an overlay with this shared secret asks for.
+   */
+  public static X509Certificate selfSigned(KeyPair keys, String user, String overlay,
+      int idLength, long notBeforeMillis, long notAfterMillis, SecureRandom random,
+      byte[] secret) {
     return node(keys.getPublic(), user, List.of(selfSignedNodeId(keys.getPublic(), idLength)),
         overlay, null, keys.getPrivate(), serial(random), notBeforeMillis, notAfterMillis,
-        random);
+        random, secret == null ? null : admissionToken(secret, keys.getPublic()));
   }
 
   /** The node-ID of a self-signed certificate: SHA-1 of the encoded public key, cut to length. */

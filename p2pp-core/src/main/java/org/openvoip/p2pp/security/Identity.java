@@ -39,9 +39,18 @@ public final class Identity {
   /** A self-signed identity: a new key pair, its node-ID the hash of the public key. */
   public static Identity selfSigned(SignatureScheme scheme, String user, String overlay,
       int idLength, long nowMillis, long validityMillis, SecureRandom random) {
+    return selfSigned(scheme, user, overlay, idLength, nowMillis, validityMillis, random, null);
+  }
+
+  /**
+   * A self-signed identity that shows the overlay's shared {@code secret} (null: none) with an
+   * admission token.
+   */
+  public static Identity selfSigned(SignatureScheme scheme, String user, String overlay,
+      int idLength, long nowMillis, long validityMillis, SecureRandom random, byte[] secret) {
     KeyPair kp = scheme.generate(random);
     return new Identity(kp, Certificates.selfSigned(kp, user, overlay, idLength,
-        nowMillis - 60_000, nowMillis + validityMillis, random));
+        nowMillis - 60_000, nowMillis + validityMillis, random, secret));
   }
 
   public KeyPair keys() {
