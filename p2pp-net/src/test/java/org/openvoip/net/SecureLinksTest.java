@@ -241,6 +241,47 @@ class SecureLinksTest {
     assertThat(a.counter("net.dtls-peer-restarted")).isEqualTo(1);
   }
 
+  /**
+   * A node keeps sending to an address whose peer crashed (it has not noticed yet), and another
+   * node starts on that address and talks to it: the two must end up with one working session.
+   */
+  @Test
+  void aNewPeerOnAnAddressStillBeingSentToGetsThrough() throws Exception {
+    Ca ca = Ca.create(SignatureScheme.ED25519, "CN=Test CA");
+    Link a = new Link(ca.enroll(SignatureScheme.ED25519, "alice@test"), ca.checker(), 0);
+    Link b = new Link(ca.enroll(SignatureScheme.ED25519, "bob@test"), ca.checker(), 0);
+    b.send(Transport.UDP, a, "hello");
+    a.next();
+    a.send(Transport.UDP, b, "hello back");
+    b.next();
+    int port = b.endpoint().port();
+    Endpoint old = b.endpoint();
+    b.transport.close();
+    java.util.concurrent.ScheduledExecutorService noise =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      noise.scheduleAtFixedRate(() -> a.env.send(Transport.UDP, old,
+          "are you there?".getBytes(StandardCharsets.UTF_8)), 0, 100, TimeUnit.MILLISECONDS);
+      Thread.sleep(1000);
+      Link c = new Link(ca.enroll(SignatureScheme.ED25519, "carol@test"), ca.checker(), port);
+      int got = 0;
+      for (int i = 0; i < 20 && got < 3; i++) {
+        c.send(Transport.UDP, a, "ping " + i);
+        Received r = a.received.poll(1, TimeUnit.SECONDS);
+        while (r != null && !r.text().startsWith("ping")) {
+          r = a.received.poll(1, TimeUnit.SECONDS);
+        }
+        if (r != null) {
+          assertThat(r.ids()).isEqualTo(c.identity.nodeIds());
+          got++;
+        }
+      }
+      assertThat(got).as("pings from the new peer that arrived").isEqualTo(3);
+    } finally {
+      noise.shutdownNow();
+    }
+  }
+
   interface Condition {
     boolean holds() throws Exception;
   }

@@ -121,6 +121,19 @@ public final class EnrollmentAuthority {
     return caKeys;
   }
 
+  /**
+   * Reads the users and revoked serials again, for changes made by another process (the
+   * {@code enroll-server add-user} and {@code revoke} commands while a server runs).
+   *
+   * @return whether the revoked serials changed
+   */
+  public boolean reload() throws IOException {
+    Set<BigInteger> before = Set.copyOf(revoked);
+    users.clear();
+    load();
+    return !revoked.equals(before);
+  }
+
   /** Adds a user, or sets a new password; the password array is cleared. */
   public void setPassword(String user, char[] password) throws IOException {
     if (user == null || user.isBlank() || user.contains(" ") || user.contains("\n")) {
@@ -236,6 +249,27 @@ public final class EnrollmentAuthority {
       return enroll(user, password, csr, nowMillis, validityMillis);
     }
     return issue(user, req, nodeId, nowMillis, validityMillis);
+  }
+
+  /**
+   * Checks a certificate shown by a node that only wants the current overlay document (an
+   * Authenticate with an empty request): issued here, valid now, not revoked.
+   *
+   * @throws EnrollmentException 401 when it is not
+   */
+  public Issued current(X509Certificate presented, long nowMillis) throws EnrollmentException {
+    if (presented == null) {
+      throw new EnrollmentException(ResponseCode.UNAUTHORIZED,
+          "an Authenticate without a request needs the node's certificate in TLS");
+    }
+    CertificateChecker checker = new CertificateChecker(List.of(ca), false, idLength);
+    revoked.forEach(checker::revoke);
+    try {
+      CertificateChecker.Verified v = checker.check(presented, nowMillis);
+      return new Issued(presented, v.nodeIds().get(0), v.serial());
+    } catch (CertificateProblem p) {
+      throw new EnrollmentException(ResponseCode.UNAUTHORIZED, p.getMessage());
+    }
   }
 
   /** The node-ID of a certificate that proves {@code user} for renewal, else a refusal. */
@@ -369,7 +403,7 @@ public final class EnrollmentAuthority {
   }
 
   /** Writes a file readable by its owner only, replacing it in one step. */
-  private static void writeSecret(Path f, String text) throws IOException {
+  public static void writeSecret(Path f, String text) throws IOException {
     Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
     Files.writeString(tmp, text, StandardCharsets.UTF_8);
     try {
@@ -381,7 +415,7 @@ public final class EnrollmentAuthority {
     Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static void writeAtomically(Path f, String text) throws IOException {
+  public static void writeAtomically(Path f, String text) throws IOException {
     Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
     Files.writeString(tmp, text, StandardCharsets.UTF_8);
     Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

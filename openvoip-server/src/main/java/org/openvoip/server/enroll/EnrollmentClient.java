@@ -102,6 +102,24 @@ public final class EnrollmentClient {
   public static Enrolled enroll(InetSocketAddress server, Pin pin, Method method, String user,
       char[] password, KeyPair keys, Identity current, SecureRandom random, int timeoutMillis)
       throws EnrollmentException, IOException {
+    return exchange(server, pin, method, user, password, keys, current, random, timeoutMillis,
+        true);
+  }
+
+  /**
+   * Asks for the current overlay document with {@code current}'s certificate alone (an
+   * Authenticate with an empty request): nothing is issued, and the answer's certificate is
+   * {@code current}'s.
+   */
+  public static Enrolled status(InetSocketAddress server, Pin pin, Identity current,
+      SecureRandom random, int timeoutMillis) throws EnrollmentException, IOException {
+    return exchange(server, pin, Method.AUTHENTICATE, current.user(), new char[0],
+        current.keys(), current, random, timeoutMillis, false);
+  }
+
+  private static Enrolled exchange(InetSocketAddress server, Pin pin, Method method, String user,
+      char[] password, KeyPair keys, Identity current, SecureRandom random, int timeoutMillis,
+      boolean withRequest) throws EnrollmentException, IOException {
     SSLContext tls = context(pin, current, random);
     try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket()) {
       s.connect(server, timeoutMillis);
@@ -126,7 +144,8 @@ public final class EnrollmentClient {
       java.util.Arrays.fill(password, '\0');
       Message request = Message.of(Header.request(method, false, false, Header.DEFAULT_TTL, tx,
           Bytes.of(sourceId)), self,
-          new WireObject.CertificateSigningRequest(Certificates.request(keys, user, random)),
+          new WireObject.CertificateSigningRequest(withRequest
+              ? Certificates.request(keys, user, random) : Bytes.EMPTY),
           new WireObject.Password(Bytes.of(pw)));
       java.util.Arrays.fill(pw, (byte) 0);
       OutputStream out = s.getOutputStream();

@@ -64,7 +64,9 @@ import org.openvoip.p2pp.wire.WireObject.PeerInfo;
  *
  * <p>An Enroll (the CSR's subject is the user, with its password) gets a certificate for a new
  * node-ID; an Authenticate (password, or the current certificate shown in TLS) a new certificate
- * for the user's node-ID. The 200 answer carries the server's Peer-Info, the node's certificate,
+ * for the user's node-ID. An Authenticate with an empty request and the current certificate
+ * shown in TLS is a status check: the answer carries that certificate and the current document
+ * (running nodes learn revocations this way). The 200 answer carries the server's Peer-Info, the node's certificate,
  * the CA's certificate and the signed {@link OverlayDocument}, which lists the revoked serials;
  * refusals carry an Error with the reason: 401 (wrong password or unknown user), 403 (a request
  * in another name), 400 (a malformed request). Password checks run on one worker thread, never
@@ -96,14 +98,16 @@ public final class EnrollmentServer implements AutoCloseable {
     this.template = template;
     this.decoder = new WireDecoder(authority.idLength(), MAX_FRAME);
     this.tls = context(caKeys, authority.certificate(), random);
-    this.document = authority.signDocument(template);
+    this.template = withSequence(template, Math.max(template.sequence(),
+        System.currentTimeMillis()));
+    this.document = authority.signDocument(this.template);
   }
 
   /**
    * Starts the server on {@code at} (port 0: any free port).
    *
    * @param template the overlay document to hand out; its roots and revoked serials are the
-   *     authority's, and its sequence is raised at each revocation
+   *     authority's, and its sequence is the signing time (at least), raised at each revocation
    */
   public static EnrollmentServer start(EventLoopGroup group, InetSocketAddress at,
       EnrollmentAuthority authority, OverlayDocument template, long validityMillis,
@@ -124,7 +128,37 @@ public final class EnrollmentServer implements AutoCloseable {
                 s.new Frames(), s.new Handler());
           }
         }).bind(at).sync().channel();
+    s.watcher.scheduleWithFixedDelay(s::reload, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
     return s;
+  }
+
+  private final java.util.concurrent.ScheduledExecutorService watcher =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "enrollment-watch");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /** Takes in users and revocations that another process wrote to the data directory. */
+  private void reload() {
+    try {
+      worker.submit(() -> {
+        if (authority.reload()) {
+          resign();
+        }
+        return null;
+      }).get();
+    } catch (Exception e) {
+      count("reload-failed");
+    }
+  }
+
+  /** Signs the document again, with a higher sequence: call on the worker. */
+  private synchronized void resign() {
+    template = withSequence(template, Math.max(template.sequence() + 1,
+        System.currentTimeMillis()));
+    document = authority.signDocument(template);
+    count("document-signed");
   }
 
   public InetSocketAddress address() {
@@ -144,14 +178,47 @@ public final class EnrollmentServer implements AutoCloseable {
     try {
       worker.submit(() -> {
         authority.revoke(serial);
-        synchronized (this) {
-          template = withSequence(template, template.sequence() + 1);
-          document = authority.signDocument(template);
-        }
+        resign();
         return null;
       }).get();
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
+  }
+
+  /** Work on the authority, run on the server's worker (the authority is single-threaded). */
+  @FunctionalInterface
+  public interface AuthorityTask<T> {
+    T run(EnrollmentAuthority authority) throws Exception;
+  }
+
+  /**
+   * Runs {@code task} on the authority between requests: adding users or issuing certificates
+   * from the process that runs the server.
+   */
+  public <T> T withAuthority(AuthorityTask<T> task) throws Exception {
+    try {
+      return worker.submit(() -> task.run(authority)).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Names {@code hostPort} as the enrollment server in the document, signed again. */
+  public void advertise(String hostPort) throws InterruptedException {
+    try {
+      worker.submit(() -> {
+        synchronized (this) {
+          OverlayDocument d = template;
+          template = new OverlayDocument(d.overlay(), d.sequence(), d.config(),
+              d.selfSignedAllowed(), d.kinds(), d.rootCertificates(), d.bootstrap(), hostPort,
+              d.revoked());
+        }
+        resign();
+        return null;
+      }).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
     }
   }
 
@@ -171,6 +238,7 @@ public final class EnrollmentServer implements AutoCloseable {
 
   @Override
   public void close() {
+    watcher.shutdownNow();
     server.close().syncUninterruptibly();
     worker.shutdownNow();
   }
@@ -186,6 +254,13 @@ public final class EnrollmentServer implements AutoCloseable {
     char[] password = new String(request.first(WireObject.Password.class).value().toByteArray(),
         java.nio.charset.StandardCharsets.UTF_8).toCharArray();
     try {
+      if (h.method() == Method.AUTHENTICATE && csr.length() == 0) {
+        // A status check: the node shows its certificate and wants the current document.
+        EnrollmentAuthority.Issued current = authority.current(presented,
+            System.currentTimeMillis());
+        count("checked");
+        return granted(h, current);
+      }
       String user;
       try {
         user = Certificates.parseRequest(csr).subject();
@@ -197,13 +272,7 @@ public final class EnrollmentServer implements AutoCloseable {
           ? authority.enroll(user, password, csr, now, validityMillis)
           : authority.authenticate(user, password, presented, csr, now, validityMillis);
       count(h.method() == Method.ENROLL ? "enrolled" : "authenticated");
-      return new Message(Header.responseTo(h, false, ResponseCode.OK, true,
-          TransactionLayer.PRE_JOIN_RESPONDER), List.of(self(),
-              new WireObject.Certificate(WireObject.Certificate.SERVER_SIGNED,
-                  Certificates.der(issued.certificate())),
-              new WireObject.Certificate(WireObject.Certificate.SELF_SIGNED,
-                  Certificates.der(authority.certificate())),
-              new WireObject.OverlayDocumentObject(document())));
+      return granted(h, issued);
     } catch (EnrollmentException e) {
       count("refused-" + e.code());
       return refusal(h, e.code(), e.getMessage());
@@ -214,6 +283,16 @@ public final class EnrollmentServer implements AutoCloseable {
     } finally {
       java.util.Arrays.fill(password, '\0');
     }
+  }
+
+  private Message granted(Header h, EnrollmentAuthority.Issued issued) {
+    return new Message(Header.responseTo(h, false, ResponseCode.OK, true,
+        TransactionLayer.PRE_JOIN_RESPONDER), List.of(self(),
+            new WireObject.Certificate(WireObject.Certificate.SERVER_SIGNED,
+                Certificates.der(issued.certificate())),
+            new WireObject.Certificate(WireObject.Certificate.SELF_SIGNED,
+                Certificates.der(authority.certificate())),
+            new WireObject.OverlayDocumentObject(document())));
   }
 
   private Message refusal(Header h, int code, String reason) {

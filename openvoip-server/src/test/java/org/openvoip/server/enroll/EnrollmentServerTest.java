@@ -130,5 +130,15 @@ class EnrollmentServerTest {
     assertThat(back.document().sequence()).isGreaterThan(sequence);
     assertThat(back.document().revokedSerials())
         .containsExactly(renewed.identity().certificate().getSerialNumber());
+    // A running node asks for the document with its certificate alone; nothing is issued.
+    int issued = authority.issuedTo(USER).size();
+    EnrollmentClient.Enrolled status = EnrollmentClient.status(server.address(), pin,
+        back.identity(), random, 10_000);
+    assertThat(status.identity().certificate()).isEqualTo(back.identity().certificate());
+    assertThat(status.document().revokedSerials())
+        .containsExactly(renewed.identity().certificate().getSerialNumber());
+    assertThat(authority.issuedTo(USER)).hasSize(issued);
+    assertThatThrownBy(() -> EnrollmentClient.status(server.address(), pin, renewed.identity(),
+        random, 10_000)).isInstanceOf(EnrollmentException.class).hasMessageContaining("revoked");
   }
 }

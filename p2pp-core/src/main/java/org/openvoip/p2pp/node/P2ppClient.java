@@ -9,6 +9,8 @@ import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
 import org.openvoip.p2pp.overlay.PeerRef;
 import org.openvoip.p2pp.transaction.TransactionLayer;
+import org.openvoip.p2pp.security.Identity;
+import org.openvoip.p2pp.security.SignedData;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.Header;
 import org.openvoip.p2pp.wire.Message;
@@ -21,6 +23,7 @@ import org.openvoip.p2pp.wire.WireObject.AddressInfo;
 import org.openvoip.p2pp.wire.WireObject.Candidate;
 import org.openvoip.p2pp.wire.WireObject.ErrorInfo;
 import org.openvoip.p2pp.wire.WireObject.Expires;
+import org.openvoip.p2pp.wire.WireObject.DataEntry;
 import org.openvoip.p2pp.wire.WireObject.Owner;
 import org.openvoip.p2pp.wire.WireObject.PeerInfo;
 import org.openvoip.p2pp.wire.WireObject.RLookup;
@@ -102,6 +105,28 @@ public final class P2ppClient {
       int contentType, int subType, Bytes owner, Bytes value, long lifetimeSeconds) {
     ResourceObject o = new ResourceObject(contentType, subType, new ResourceId(resourceId),
         value, null, new Owner(owner), new Expires(lifetimeSeconds), null, null);
+    return send(via, Method.PUBLISH, resourceId, o, ResponseCode.OK, (r, route) -> {
+      Expires e = r.first(Expires.class);
+      return new Results.Published(e == null ? 0 : e.seconds(), route);
+    });
+  }
+
+  /**
+   * Stores a value signed by {@code signer} at its place in a data model ({@code entry}), through
+   * {@code via}, as {@link Node#store} does in a secured overlay: the owner is the signer's user
+   * and its certificate goes with the value.
+   */
+  public CompletableFuture<Results.Published> store(Endpoint via, Bytes resourceId,
+      int contentType, int subType, DataEntry entry, Bytes value, long lifetimeSeconds,
+      Identity signer) {
+    Owner owner = new Owner(Bytes.of(signer.user().getBytes(
+        java.nio.charset.StandardCharsets.UTF_8)));
+    ResourceObject unsigned = new ResourceObject(contentType, subType,
+        new ResourceId(resourceId), value, null, owner, new Expires(lifetimeSeconds), null, null,
+        entry);
+    ResourceObject o = new ResourceObject(contentType, subType, unsigned.resourceId(), value,
+        null, owner, unsigned.expires(), signer.sign(SignedData.toBeSigned(unsigned)),
+        signer.wireCertificate(), entry);
     return send(via, Method.PUBLISH, resourceId, o, ResponseCode.OK, (r, route) -> {
       Expires e = r.first(Expires.class);
       return new Results.Published(e == null ? 0 : e.seconds(), route);
