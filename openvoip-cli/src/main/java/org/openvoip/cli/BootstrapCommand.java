@@ -1,9 +1,11 @@
 package org.openvoip.cli;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import org.openvoip.p2pp.node.NodeConfig;
 import org.openvoip.p2pp.node.OverlayConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,12 +31,33 @@ final class BootstrapCommand implements java.util.concurrent.Callable<Integer> {
       description = "Overlay algorithm (default: ${DEFAULT-VALUE}).")
   String overlay;
 
+  @Option(names = "--data-dir", paramLabel = "D",
+      description = "Keep the objects it stores in D/" + NodeCommand.STORED_FILE + " and, in a"
+          + " secured overlay, its key and certificate (as 'openvoip enroll' or --self-signed"
+          + " wrote them).")
+  Path dataDir;
+
+  @Mixin NodeSecurity.Options security;
+
   final Serving serving = new Serving();
 
   @Override
   public Integer call() throws InterruptedException {
     OverlayConfig oc = NetSupport.overlay(spec, overlay);
-    NodeConfig c = new NodeConfig(null, NetSupport.endpoint(listen), oc, null, true);
-    return serving.run(spec, c, "bootstrap server and first peer");
+    NodeSecurity.Secured secured;
+    try {
+      secured = NodeSecurity.load(dataDir, security, oc, new java.security.SecureRandom());
+    } catch (java.io.IOException | org.openvoip.p2pp.security.CertificateProblem e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return 1;
+    }
+    if (secured != null) {
+      oc = secured.config();
+    }
+    NodeConfig c = new NodeConfig(secured == null ? null : secured.identity().nodeId(),
+        NetSupport.endpoint(listen), oc, null, true,
+        secured == null ? null : secured.security());
+    return serving.run(spec, c, "bootstrap server and first peer",
+        dataDir == null ? null : dataDir.resolve(NodeCommand.STORED_FILE), secured, dataDir);
   }
 }

@@ -5,7 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.openvoip.p2pp.node.OverlayConfig;
 import org.openvoip.p2pp.node.Results;
+import java.util.List;
+import org.openvoip.p2pp.security.AccessControl;
+import org.openvoip.p2pp.security.Kind;
 import org.openvoip.p2pp.wire.WireObject.ResourceObject;
+import org.openvoip.server.OverlayKinds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +37,10 @@ final class GetCommand implements Callable<Integer> {
     OverlayConfig oc = NetSupport.overlay(spec, client.overlay);
     InetSocketAddress via = client.via;
     try {
+      NodeSecurity.Secured sec = ClientCall.security(client, oc);
+      if (sec != null) {
+        return secured(sec, via);
+      }
       Results.ObjectLookup r = ClientCall.run(via, oc, c -> c.lookup(NetSupport.endpoint(via),
           NetSupport.resourceId(key), ResourceObject.CONTENT_USER_INFO, 0));
       if (!r.found()) {
@@ -48,5 +56,37 @@ final class GetCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("error: " + e.getMessage());
       return 1;
     }
+  }
+
+  /**
+   * In a secured overlay: the user-info record and the shared entries under KEY, each checked
+   * here (certificate and signature) and printed with the user who signed it.
+   */
+  private int secured(NodeSecurity.Secured sec, InetSocketAddress via)
+      throws ClientCall.Failed, InterruptedException {
+    AccessControl access = sec.security().access();
+    int shown = 0;
+    for (Kind kind : List.of(OverlayKinds.USER_INFO, OverlayKinds.SHARED)) {
+      Results.ObjectLookup r = ClientCall.run(via, sec.config(), sec, c -> c.lookup(
+          NetSupport.endpoint(via), NetSupport.resourceId(key), kind.contentType(),
+          kind.subType()));
+      for (ResourceObject o : r.objects()) {
+        AccessControl.Outcome ok = access.check(o, System.currentTimeMillis());
+        if (!ok.ok()) {
+          spec.commandLine().getErr().println("warning: a value that does not check out is"
+              + " left out: " + ok.refusal());
+          continue;
+        }
+        spec.commandLine().getOut().printf("%s\t(%s, signed by %s)%n",
+            new String(o.value().toByteArray(), StandardCharsets.UTF_8), kind.name(),
+            ok.signer().user());
+        shown++;
+      }
+    }
+    if (shown == 0) {
+      spec.commandLine().getOut().println("not found");
+      return 1;
+    }
+    return 0;
   }
 }

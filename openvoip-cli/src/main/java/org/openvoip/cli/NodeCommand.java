@@ -8,8 +8,12 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.openvoip.p2pp.node.NodeConfig;
 import org.openvoip.p2pp.node.OverlayConfig;
+import java.security.SecureRandom;
+import org.openvoip.p2pp.security.CertificateProblem;
 import org.openvoip.p2pp.wire.Bytes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,9 +37,10 @@ final class NodeCommand implements Callable<Integer> {
       description = "Address and port for UDP and TCP (port 0: any free port).")
   InetSocketAddress listen;
 
-  @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT",
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
       converter = NetSupport.HostPortConverter.class,
-      description = "The bootstrap server to join through.")
+      description = "The bootstrap server to join through (an enrolled node may take the first"
+          + " of its overlay document's).")
   InetSocketAddress bootstrap;
 
   @Option(names = "--overlay", defaultValue = "chord", paramLabel = "ALGORITHM",
@@ -46,16 +51,34 @@ final class NodeCommand implements Callable<Integer> {
       description = "Keep the node's ID in D/" + ID_FILE + " (hex) and the objects it stores in"
           + " D/" + STORED_FILE + " (every minute and when it stops), so that a restart keeps its"
           + " identity and data; D is created if needed. Without it, each run draws a new"
-          + " random ID and starts empty.")
+          + " random ID and starts empty. A directory written by 'openvoip enroll' makes the"
+          + " node secured: its certificate, its CA and the overlay document apply.")
   Path dataDir;
+
+  @Mixin NodeSecurity.Options security;
 
   final Serving serving = new Serving();
 
   @Override
   public Integer call() throws InterruptedException {
     OverlayConfig oc = NetSupport.overlay(spec, overlay);
+    NodeSecurity.Secured secured;
+    try {
+      secured = NodeSecurity.load(dataDir, security, oc, new SecureRandom());
+    } catch (IOException | CertificateProblem e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return 1;
+    }
     Bytes id = null;
-    if (dataDir != null) {
+    InetSocketAddress via = bootstrap;
+    if (secured != null) {
+      oc = secured.config();
+      id = secured.identity().nodeId();
+      if (via == null && secured.document() != null
+          && !secured.document().bootstrap().isEmpty()) {
+        via = NetSupport.parseHostPort(secured.document().bootstrap().get(0));
+      }
+    } else if (dataDir != null) {
       try {
         id = loadOrCreateId(dataDir, oc.idLength());
       } catch (IOException | IllegalArgumentException e) {
@@ -63,9 +86,14 @@ final class NodeCommand implements Callable<Integer> {
         return 1;
       }
     }
-    NodeConfig c = new NodeConfig(id, NetSupport.endpoint(listen), oc,
-        NetSupport.endpoint(bootstrap), false);
-    return serving.run(spec, c, "peer", dataDir == null ? null : dataDir.resolve(STORED_FILE));
+    if (via == null) {
+      throw new ParameterException(spec.commandLine(),
+          "Missing required option: '--bootstrap=HOST:PORT'");
+    }
+    NodeConfig c = new NodeConfig(id, NetSupport.endpoint(listen), oc, NetSupport.endpoint(via),
+        false, secured == null ? null : secured.security());
+    return serving.run(spec, c, "peer", dataDir == null ? null : dataDir.resolve(STORED_FILE),
+        secured, dataDir);
   }
 
   /** The ID kept in {@code dir}, or a new random one written there. */

@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
       SimCommand.class,
       BootstrapCommand.class,
       NodeCommand.class,
+      EnrollServerCommand.class,
+      EnrollCommand.class,
       PutCommand.class,
       GetCommand.class,
       WireCommand.class,

@@ -45,15 +45,20 @@ final class Serving {
   static final long SAVE_EVERY_SECONDS = 60;
 
   int run(CommandSpec spec, NodeConfig config, String role) throws InterruptedException {
-    return run(spec, config, role, null);
+    return run(spec, config, role, null, null, null);
   }
 
   /**
    * Runs the node; with {@code storedFile}, it takes back the objects kept there once joined,
    * and writes what it stores there every {@value #SAVE_EVERY_SECONDS} s and before it leaves.
    */
-  int run(CommandSpec spec, NodeConfig config, String role, Path storedFile)
-      throws InterruptedException {
+  /**
+   * @param secured the node's security (null: none): links become DTLS and TLS, and an enrolled
+   *     node renews its certificate and takes in revocations from its enrollment server
+   * @param dataDir where an enrolled node keeps what renewal brings (null: nowhere)
+   */
+  int run(CommandSpec spec, NodeConfig config, String role, Path storedFile,
+      NodeSecurity.Secured secured, Path dataDir) throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     EventLoopGroup group = NetSupport.eventLoops(1);
@@ -62,7 +67,8 @@ final class Serving {
       NetNode node;
       try {
         node = NetNode.start(group, config, callbacks,
-            new SplittableRandom(new SecureRandom().nextLong()));
+            new SplittableRandom(new SecureRandom().nextLong()),
+            secured == null ? null : secured.links(new SecureRandom()));
       } catch (Exception e) {
         err.println("error: cannot listen on " + config.address() + ": "
             + NetSupport.describe(e));
@@ -77,8 +83,11 @@ final class Serving {
             : " through " + config.bootstrap()) + ": " + NetSupport.describe(e));
         return 1;
       }
-      out.printf("%s %s listening on %s (UDP and TCP, overlay %s)%n", role,
-          node.node().id().hex(), node.localEndpoint(), config.overlay().algorithm());
+      out.printf("%s %s listening on %s (%s, overlay %s)%n", role,
+          node.node().id().hex(), node.localEndpoint(), secured == null ? "UDP and TCP"
+              : "DTLS and TLS, " + secured.mode() + " as " + secured.identity().user(),
+          config.overlay().algorithm());
+      Renewal renewal = secured == null ? null : Renewal.start(secured, dataDir, out, err);
       ScheduledExecutorService saver = null;
       if (storedFile != null) {
         try {
@@ -123,6 +132,9 @@ final class Serving {
         if (saver != null) {
           saver.shutdownNow();
           save(node, storedFile, err);
+        }
+        if (renewal != null) {
+          renewal.stop();
         }
         out.println("leaving the overlay");
         out.flush();
