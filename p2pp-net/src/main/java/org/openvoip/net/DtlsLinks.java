@@ -32,6 +32,9 @@ import org.openvoip.p2pp.wire.Bytes;
  *   <li>A peer that restarted sends a ClientHello on an address with an established session:
  *       the session is replaced by a new one (a retransmitted ClientHello of the same handshake,
  *       recognised by its random, is not).
+ *   <li>A ServerHello or HelloVerifyRequest that answers a client session since replaced by a
+ *       server session (both ends started at once) is dropped, not fed to the server engine,
+ *       which would end the handshake in progress.
  *   <li>A peer that restarted without sending first would drop our records silently: a session
  *       that has heard nothing for {@link #STALE_MILLIS} while we send starts a new handshake.
  * </ul>
@@ -53,6 +56,8 @@ final class DtlsLinks {
 
   static final int MAX_SESSIONS = 4096;
   static final long STALE_MILLIS = 20_000;
+  /** {@link #STALE_MILLIS}, shorter in tests. */
+  static volatile long staleMillis = STALE_MILLIS;
   static final int MAX_PACKET = 16_384 + 1_024;
   private static final int MAX_WAITING = 64;
   private static final long FIRST_RETRANSMIT_MILLIS = 500;
@@ -83,8 +88,8 @@ final class DtlsLinks {
   void send(InetSocketAddress to, byte[] plain) {
     Session s = sessions.get(to);
     long now = now();
-    if (s != null && s.established && now - s.lastHeard > STALE_MILLIS
-        && now - s.lastSent < STALE_MILLIS) {
+    if (s != null && s.established && now - s.lastHeard > staleMillis
+        && now - s.lastSent < staleMillis) {
       counters.increment("net.dtls-stale-rehandshake");
       s.close();
       s = null;
@@ -117,15 +122,25 @@ final class DtlsLinks {
           return; // we stay the client; the peer will answer our ClientHello as a server
         }
         s = replace(s, from);
-      } else if (s.established && !Arrays.equals(helloRandom, s.peerHelloRandom)) {
-        counters.increment("net.dtls-peer-restarted");
+      } else if (s.client) {
+        counters.increment("net.dtls-peer-restarted"); // it starts over: so do we
+        s = replace(s, from);
+      } else if (s.peerHelloRandom != null && !Arrays.equals(helloRandom, s.peerHelloRandom)) {
+        // A new handshake, not a resent or cookie-bearing copy of the one this session serves.
+        counters.increment(s.established ? "net.dtls-peer-restarted"
+            : "net.dtls-new-client-hello");
         s = replace(s, from);
       }
-      if (s.peerHelloRandom == null || !s.established) {
+      if (s.peerHelloRandom == null) {
         s.peerHelloRandom = helloRandom;
       }
     } else if (s == null || s.closed) {
       counters.increment("drop.dtls.no-session");
+      return;
+    } else if (!s.client && !s.established && isServerFlight(datagram)) {
+      // A HelloVerifyRequest or ServerHello for a client session this one replaced (both ends
+      // started at once): fed to a server engine it would end the handshake in progress.
+      counters.increment("drop.dtls.stray-server-flight");
       return;
     }
     s.lastHeard = now();
@@ -185,6 +200,11 @@ final class DtlsLinks {
       return null;
     }
     return Arrays.copyOfRange(d, 27, 59);
+  }
+
+  /** Whether a datagram starts with an epoch-0 ServerHello or HelloVerifyRequest. */
+  static boolean isServerFlight(byte[] d) {
+    return d.length > 13 && d[0] == 22 && d[3] == 0 && d[4] == 0 && (d[13] == 2 || d[13] == 3);
   }
 
   private static long now() {

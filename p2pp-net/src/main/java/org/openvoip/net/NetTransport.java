@@ -102,6 +102,32 @@ public final class NetTransport implements AutoCloseable {
    */
   public static NetTransport bind(EventLoopGroup group, InetSocketAddress at, WireDecoder decoder,
       Counters counters, LinkSecurity security) throws InterruptedException {
+    // Port 0: UDP picks a free port, and TCP must get the same one, which a TCP socket (an
+    // outgoing connection's ephemeral port) may hold; then try another.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return bindOnce(group, at, decoder, counters, security);
+      } catch (TcpPortTaken e) {
+        if (at.getPort() != 0 || attempt == 20) {
+          throw new IllegalStateException("cannot bind TCP on " + e.getMessage(), e.getCause());
+        }
+        counters.increment("net.tcp-port-taken-retries");
+      }
+    }
+  }
+
+  /** The UDP port chosen was taken for TCP. */
+  private static final class TcpPortTaken extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    TcpPortTaken(String where, Throwable cause) {
+      super(where, cause);
+    }
+  }
+
+  private static NetTransport bindOnce(EventLoopGroup group, InetSocketAddress at,
+      WireDecoder decoder, Counters counters, LinkSecurity security)
+      throws InterruptedException, TcpPortTaken {
     NetTransport t = new NetTransport(group.next(), decoder, counters, security);
     t.udp = new Bootstrap().group(t.loop).channel(NioDatagramChannel.class)
         .handler(t.new DatagramHandler()).bind(at).sync().channel();
@@ -117,9 +143,15 @@ public final class NetTransport implements AutoCloseable {
       t.tcpServer = new ServerBootstrap().group(t.loop, t.loop)
           .channel(NioServerSocketChannel.class).childHandler(t.streamInitializer(null))
           .bind(new InetSocketAddress(at.getAddress(), port)).sync().channel();
-    } catch (RuntimeException | InterruptedException e) {
-      t.udp.close();
-      throw e;
+    } catch (Exception e) { // sync() rethrows the bind's IOException as it is
+      t.udp.close().syncUninterruptibly();
+      if (e instanceof java.net.BindException) {
+        throw new TcpPortTaken(at.getAddress() + ":" + port, e);
+      }
+      if (e instanceof InterruptedException ie) {
+        throw ie;
+      }
+      throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
     }
     return t;
   }

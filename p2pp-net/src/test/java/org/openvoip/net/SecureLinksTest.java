@@ -282,6 +282,69 @@ class SecureLinksTest {
     }
   }
 
+  /**
+   * One side hears nothing for a while and starts a new handshake while the other keeps sending
+   * on the old session (it does not know): the new session must come up, and traffic flow again
+   * both ways.
+   */
+  @Test
+  void aNewHandshakeSurvivesRecordsOfTheOldSession() throws Exception {
+    Ca ca = Ca.create(SignatureScheme.ED25519, "CN=Test CA");
+    Link a = new Link(ca.enroll(SignatureScheme.ED25519, "alice@test"), ca.checker(), 0);
+    Link b = new Link(ca.enroll(SignatureScheme.ED25519, "bob@test"), ca.checker(), 0);
+    a.send(Transport.UDP, b, "hello");
+    b.next();
+    DtlsLinks.staleMillis = 300;
+    java.util.concurrent.ScheduledExecutorService talk =
+        java.util.concurrent.Executors.newScheduledThreadPool(2);
+    try {
+      // b talks to a all the time and a says nothing back, so b's session goes stale again and
+      // again; a keeps sending on whatever session it has.
+      talk.scheduleAtFixedRate(() -> b.send(Transport.UDP, a, "b talks"), 0, 20,
+          TimeUnit.MILLISECONDS);
+      Thread.sleep(1500);
+      a.received.clear();
+      b.received.clear();
+      int heard = 0;
+      for (int i = 0; i < 50 && heard < 5; i++) {
+        a.send(Transport.UDP, b, "a answers " + i);
+        Received r = b.received.poll(200, TimeUnit.MILLISECONDS);
+        if (r != null) {
+          heard++;
+        }
+      }
+      assertThat(heard).as("a's messages that reached b").isEqualTo(5);
+    } finally {
+      talk.shutdownNow();
+      DtlsLinks.staleMillis = DtlsLinks.STALE_MILLIS;
+    }
+  }
+
+  @org.junit.jupiter.api.RepeatedTest(10)
+  void simultaneousOpensAlwaysEndInOneSession() throws Exception {
+    Ca ca = Ca.create(SignatureScheme.ED25519, "CN=Test CA");
+    Link a = new Link(ca.enroll(SignatureScheme.ED25519, "alice@test"), ca.checker(), 0);
+    Link b = new Link(ca.enroll(SignatureScheme.ED25519, "bob@test"), ca.checker(), 0);
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    Thread ta = new Thread(() -> {
+      try {
+        go.await();
+      } catch (InterruptedException e) {
+        return;
+      }
+      a.send(Transport.UDP, b, "from a");
+    });
+    ta.start();
+    go.countDown();
+    b.send(Transport.UDP, a, "from b");
+    Received atA = a.received.poll(10, TimeUnit.SECONDS);
+    Received atB = b.received.poll(10, TimeUnit.SECONDS);
+    String why = "A " + a.transport.eventLoop().submit(() -> a.counters.snapshot()).get()
+        + " B " + b.transport.eventLoop().submit(() -> b.counters.snapshot()).get();
+    assertThat(atA).as(why).isNotNull();
+    assertThat(atB).as(why).isNotNull();
+  }
+
   interface Condition {
     boolean holds() throws Exception;
   }
