@@ -29,7 +29,9 @@ import org.openvoip.p2pp.wire.MalformedMessageException;
 import org.openvoip.p2pp.wire.Message;
 import org.openvoip.p2pp.wire.WireDecoder;
 import org.openvoip.p2pp.wire.WireEncoder;
+import org.openvoip.p2pp.wire.WireObject.DataEntry;
 import org.openvoip.p2pp.wire.WireObject.ResourceObject;
+import org.openvoip.server.OverlayKinds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -44,8 +46,8 @@ import picocli.CommandLine.Spec;
       "peers while some peers crash and later come back with their IDs. Prints a summary and,",
       "last, one JSON line: peers, lookups, succeeded, p50Ms, p99Ms, ..."
     },
-    footer = {"", "Exit status: 0 if at least 99%% of the lookups found their object, else 1;"
-        + " 2 usage error."})
+    footer = {"", "Exit status: 0 if at least 99%% of the lookups found their object (and, with"
+        + " --secure, every attack was refused), else 1; 2 usage error."})
 final class DemoCommand implements Callable<Integer> {
   private static final int TYPE = ResourceObject.CONTENT_USER_INFO;
   private static final double REQUIRED = 0.99;
@@ -77,6 +79,13 @@ final class DemoCommand implements Callable<Integer> {
           + " noticed in seconds; draft: the draft's defaults (T0 500 ms, T2 5 s, 10 s/30 s"
           + " maintenance), lighter for large overlays (default: ${DEFAULT-VALUE}).")
   Timers timers;
+
+  @Option(names = "--secure",
+      description = "Run it secured: an enrollment server (started here) enrolls every peer"
+          + " over TLS, links are DTLS and TLS with certificates, objects are signed; at the end"
+          + " a rogue peer tries the attacks the security model must stop, and the summary"
+          + " shows each one refused.")
+  boolean secure;
 
   @Option(names = "--seed", paramLabel = "S",
       description = "Seed for the peer IDs, keys and who asks what (default: random, printed).")
@@ -121,6 +130,12 @@ final class DemoCommand implements Callable<Integer> {
     ExecutorService callbacks = NetSupport.callbacks();
     List<NetNode> nodes = new ArrayList<>();
     try {
+      if (secure) {
+        enrollment = SecureDemo.start(group, oc);
+        out.printf("enrollment server at %s (TLS 1.3), CA SHA-256 fingerprint %s%n",
+            NetSupport.endpoint(enrollment.address()), enrollment.fingerprint());
+        out.flush();
+      }
       return run(oc, s, crash, group, callbacks, nodes);
     } finally {
       for (NetNode n : nodes) {
@@ -128,8 +143,19 @@ final class DemoCommand implements Callable<Integer> {
           n.close();
         }
       }
+      if (enrollment != null) {
+        enrollment.close();
+      }
       NetSupport.shutdown(group, callbacks);
     }
+  }
+
+  private SecureDemo enrollment;
+  private final List<SecureDemo.Member> members = new ArrayList<>();
+
+  /** Objects of the secured demo are entries of the shared dictionary kind. */
+  private int subType() {
+    return secure ? OverlayKinds.SHARED.subType() : 0;
   }
 
   /** A short check that the wire codec round-trips the worked examples. */
@@ -167,11 +193,25 @@ final class DemoCommand implements Callable<Integer> {
       random.nextBytes(b);
       ids.add(Bytes.of(b));
     }
+    if (secure) {
+      // 0. Every peer enrolls over TLS; the server assigns its node-ID.
+      ids.clear();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < peers; i++) {
+        SecureDemo.Member m = enrollment.enroll("peer" + i + "@" + SecureDemo.OVERLAY);
+        members.add(m);
+        ids.add(m.identity.nodeId());
+      }
+      out.printf("enrolled %d peers over TLS in %.1f s (certificates signed by the overlay's"
+          + " CA, Ed25519)%n", peers, (System.nanoTime() - t0) / 1e9);
+      out.flush();
+    }
 
     // 1. The bootstrap server starts the overlay; the peers join through it, one by one.
     Endpoint any = Endpoint.of("127.0.0.1", 0);
-    NetNode boot = NetNode.start(group, new NodeConfig(ids.get(0), any, oc, null, true),
-        callbacks, random.split());
+    NetNode boot = NetNode.start(group, new NodeConfig(ids.get(0), any, oc, null, true,
+        secure ? members.get(0).security() : null), callbacks, random.split(),
+        secure ? members.get(0).links() : null);
     nodes.add(boot);
     boot.node().join().get(10, TimeUnit.SECONDS);
     out.printf("bootstrap server %s at %s%n", boot.node().self().id().hex().substring(0, 8),
@@ -179,7 +219,7 @@ final class DemoCommand implements Callable<Integer> {
     long joinStart = System.nanoTime();
     int step = Math.max(1, (peers - 1) / 5);
     for (int i = 1; i < peers; i++) {
-      NetNode n = startPeer(oc, ids.get(i), boot.localEndpoint(), group, callbacks, random);
+      NetNode n = startPeer(oc, i, ids.get(i), boot.localEndpoint(), group, callbacks, random);
       nodes.add(n);
       try {
         n.node().join().get(20, TimeUnit.SECONDS);
@@ -206,7 +246,13 @@ final class DemoCommand implements Callable<Integer> {
       keys.add(key);
       NetNode from = nodes.get(random.nextInt(nodes.size()));
       try {
-        from.node().publish(key, TYPE, 0, value(k), 3600).get(20, TimeUnit.SECONDS);
+        if (secure) {
+          from.node().store(key, TYPE, subType(), DataEntry.dictionary(
+              System.currentTimeMillis(), true, from.node().id()), value(k), 3600)
+              .get(20, TimeUnit.SECONDS);
+        } else {
+          from.node().publish(key, TYPE, 0, value(k), 3600).get(20, TimeUnit.SECONDS);
+        }
       } catch (Exception e) {
         return fail("publishing object " + k + " failed: " + NetSupport.describe(e));
       }
@@ -236,7 +282,8 @@ final class DemoCommand implements Callable<Integer> {
         dead.close();
         nodes.set(victim, null);
         boolean noticed = awaitNoticed(nodes, Set.of(ids.get(victim)));
-        out.printf("crashed peer %s; %s in %.1f s%n", ids.get(victim).hex().substring(0, 8),
+        out.printf("crashed peer %s (%s); %s in %.1f s%n", ids.get(victim).hex().substring(0, 8),
+            dead.localEndpoint(),
             noticed ? "its neighbours noticed" : "its neighbours had NOT all noticed",
             (System.nanoTime() - t0) / 1e9);
       }
@@ -245,8 +292,8 @@ final class DemoCommand implements Callable<Integer> {
 
       long t0 = System.nanoTime();
       for (int victim : crashed) {
-        NetNode n = startPeer(oc, ids.get(victim), boot.localEndpoint(), group, callbacks,
-            random);
+        NetNode n = startPeer(oc, victim, ids.get(victim), boot.localEndpoint(), group,
+            callbacks, random);
         nodes.set(victim, n);
         try {
           n.node().join().get(20, TimeUnit.SECONDS);
@@ -264,8 +311,15 @@ final class DemoCommand implements Callable<Integer> {
     lookupRound(third, nodes, keys, random, outcomes);
     out.printf("looked up %d more objects (%s)%n", third, elapsed());
 
+    if (secure) {
+      attacks = DemoAttacks.run(enrollment, nodes, members, group, oc.idLength(), out);
+      counted = DemoAttacks.refusalsCounted(nodes);
+    }
     return summary(outcomes, objects, crash);
   }
+
+  private List<DemoAttacks.Attack> attacks = List.of();
+  private java.util.Map<String, Long> counted = java.util.Map.of();
 
   /** Heap in use after a full collection, divided among the peers (an upper bound per peer). */
   private static long heapPerPeer(int peers) {
@@ -274,11 +328,14 @@ final class DemoCommand implements Callable<Integer> {
     return (rt.totalMemory() - rt.freeMemory()) / peers;
   }
 
-  private NetNode startPeer(OverlayConfig oc, Bytes id, Endpoint bootstrap, EventLoopGroup group,
-      ExecutorService callbacks, SplittableRandom random) throws InterruptedException {
+  private NetNode startPeer(OverlayConfig oc, int index, Bytes id, Endpoint bootstrap,
+      EventLoopGroup group, ExecutorService callbacks, SplittableRandom random)
+      throws InterruptedException {
+    SecureDemo.Member m = secure ? members.get(index) : null;
     return NetNode.start(group,
-        new NodeConfig(id, Endpoint.of("127.0.0.1", 0), oc, bootstrap, false), callbacks,
-        random.split());
+        new NodeConfig(id, Endpoint.of("127.0.0.1", 0), oc, bootstrap, false,
+            m == null ? null : m.security()), callbacks, random.split(),
+        m == null ? null : m.links());
   }
 
   private static Bytes value(int k) {
@@ -304,7 +361,7 @@ final class DemoCommand implements Callable<Integer> {
       Bytes want = value(k);
       slots.acquire();
       long t0 = System.nanoTime();
-      from.node().lookup(keys.get(k), TYPE, 0).whenComplete((r, e) -> {
+      from.node().lookup(keys.get(k), TYPE, subType()).whenComplete((r, e) -> {
         double ms = (System.nanoTime() - t0) / 1e6;
         if (e != null) {
           outcomes.add(new Outcome(false, ms, 0, NetSupport.describe(e)));
@@ -348,7 +405,8 @@ final class DemoCommand implements Callable<Integer> {
    * Waits (up to 20 s) until every object is held by the peers that consider themselves
    * responsible for it, and by at least one.
    */
-  private static boolean awaitSettled(List<NetNode> nodes, List<Bytes> keys) throws Exception {
+  private boolean awaitSettled(List<NetNode> nodes, List<Bytes> keys) throws Exception {
+    int sub = subType();
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < until) {
       Set<Bytes> held = new HashSet<>();
@@ -360,7 +418,7 @@ final class DemoCommand implements Callable<Integer> {
         n.onLoop(node -> {
           for (Bytes k : keys) {
             if (node.isResponsibleNow(k)) {
-              (node.holdsNow(k, TYPE, 0) ? held : missing).add(k);
+              (node.holdsNow(k, TYPE, sub) ? held : missing).add(k);
             }
           }
           return null;
@@ -422,10 +480,18 @@ final class DemoCommand implements Callable<Integer> {
     for (String f : failures) {
       out.println("failed:     " + f);
     }
-    boolean pass = ratio >= REQUIRED;
-    String reason = pass ? null : String.format(
+    if (secure) {
+      DemoAttacks.print(attacks, counted, out);
+    }
+    boolean lookupsPass = ratio >= REQUIRED;
+    String reason = lookupsPass ? null : String.format(
         "only %d of %d lookups (%.1f%%) found their object; at least %.0f%% must", ok,
         all.size(), 100 * ratio, 100 * REQUIRED);
+    long refused = attacks.stream().filter(DemoAttacks.Attack::refused).count();
+    if (reason == null && refused < attacks.size()) {
+      reason = (attacks.size() - refused) + " of " + attacks.size()
+          + " attacks were not refused as they must be";
+    }
     if (reason != null) {
       out.println("FAILED:     " + reason);
     }
@@ -440,12 +506,17 @@ final class DemoCommand implements Callable<Integer> {
     json.put("objects", objects);
     json.put("crashed", crash);
     json.put("overlay", overlay);
+    if (secure) {
+      json.put("secure", true);
+      json.put("attacks", attacks.size());
+      json.put("attacksRefused", refused);
+    }
     out.println(json.toString());
     out.flush();
     if (reason != null) {
       spec.commandLine().getErr().println("error: " + reason);
     }
-    return pass ? 0 : 1;
+    return reason == null ? 0 : 1;
   }
 
   private Integer fail(String reason) {
