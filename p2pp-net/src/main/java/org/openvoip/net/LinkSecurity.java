@@ -1,7 +1,6 @@
 package org.openvoip.net;
 
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -18,7 +17,6 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.openvoip.p2pp.security.CertificateChecker;
 import org.openvoip.p2pp.security.CertificateProblem;
 import org.openvoip.p2pp.security.Certificates;
@@ -151,11 +149,21 @@ public final class LinkSecurity {
   }
 
   /** Trusts exactly the certificates the overlay's checker accepts now, for either side. */
-  private final class OverlayTrust extends X509ExtendedTrustManager {
+  private final class OverlayTrust extends ChainCheck {
     private final Consumer<CertificateProblem> refused;
 
     OverlayTrust(Consumer<CertificateProblem> refused) {
       this.refused = refused;
+    }
+
+    @Override
+    protected void client(X509Certificate[] chain) throws CertificateException {
+      check(chain);
+    }
+
+    @Override
+    protected void server(X509Certificate[] chain) throws CertificateException {
+      check(chain);
     }
 
     private void check(X509Certificate[] chain) throws CertificateException {
@@ -168,47 +176,6 @@ public final class LinkSecurity {
         refused.accept(p);
         throw new CertificateException(p.getMessage(), p);
       }
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      check(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      check(chain);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      check(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      check(chain);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      check(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      check(chain);
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 }

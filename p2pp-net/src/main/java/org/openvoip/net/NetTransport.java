@@ -2,7 +2,6 @@ package org.openvoip.net;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -17,7 +16,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
@@ -35,9 +33,7 @@ import org.openvoip.p2pp.env.PacketReceiver;
 import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
 import org.openvoip.p2pp.wire.Bytes;
-import org.openvoip.p2pp.wire.Header;
 import org.openvoip.p2pp.wire.IpAddress;
-import org.openvoip.p2pp.wire.MalformedMessageException;
 import org.openvoip.p2pp.wire.WireDecoder;
 
 /**
@@ -342,36 +338,10 @@ public final class NetTransport implements AutoCloseable {
           });
           ch.pipeline().addLast(tls);
         }
-        ch.pipeline().addLast(new FrameDecoder(), new StreamHandler());
+        ch.pipeline().addLast(new FrameDecoder(decoder, e -> counters.increment(
+            "drop.stream." + e.reason().name().toLowerCase())), new StreamHandler());
       }
     };
-  }
-
-  /** Splits a TCP stream into P2PP messages: 16 header bytes say how long each one is. */
-  private final class FrameDecoder extends ByteToMessageDecoder {
-    private final byte[] head = new byte[Header.FIXED_LENGTH];
-
-    @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-      if (in.readableBytes() < Header.FIXED_LENGTH) {
-        return;
-      }
-      in.getBytes(in.readerIndex(), head);
-      int length;
-      try {
-        length = decoder.frameLength(head, 0, head.length);
-      } catch (MalformedMessageException e) {
-        counters.increment("drop.stream." + e.reason().name().toLowerCase());
-        in.skipBytes(in.readableBytes());
-        ctx.close(); // the stream has lost its framing: nothing after this can be trusted
-        return;
-      }
-      if (in.readableBytes() >= length) {
-        byte[] frame = new byte[length];
-        in.readBytes(frame);
-        out.add(frame);
-      }
-    }
   }
 
   private final class StreamHandler extends SimpleChannelInboundHandler<byte[]> {

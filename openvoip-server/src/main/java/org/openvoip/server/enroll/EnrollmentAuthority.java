@@ -180,6 +180,19 @@ public final class EnrollmentAuthority {
       throw new EnrollmentException(ResponseCode.UNAUTHORIZED,
           "unknown user or wrong password");
     }
+    Certificates.Request req = requestOf(user, csr);
+    Bytes nodeId;
+    do {
+      byte[] b = new byte[idLength];
+      random.nextBytes(b);
+      nodeId = Bytes.of(b);
+    } while (!assigned.add(nodeId));
+    return issue(user, req, nodeId, nowMillis, validityMillis);
+  }
+
+  /** The request in {@code csr}: 400 if it does not parse, 403 if it is not for {@code user}. */
+  private static Certificates.Request requestOf(String user, Bytes csr)
+      throws EnrollmentException {
     Certificates.Request req;
     try {
       req = Certificates.parseRequest(csr);
@@ -190,13 +203,7 @@ public final class EnrollmentAuthority {
       throw new EnrollmentException(ResponseCode.FORBIDDEN, "the request is for '"
           + req.subject() + "', not for " + user);
     }
-    Bytes nodeId;
-    do {
-      byte[] b = new byte[idLength];
-      random.nextBytes(b);
-      nodeId = Bytes.of(b);
-    } while (!assigned.add(nodeId));
-    return issue(user, req, nodeId, nowMillis, validityMillis);
+    return req;
   }
 
   private Issued issue(String user, Certificates.Request req, Bytes nodeId, long nowMillis,
@@ -222,16 +229,7 @@ public final class EnrollmentAuthority {
    */
   public Issued authenticate(String user, char[] password, X509Certificate presented, Bytes csr,
       long nowMillis, long validityMillis) throws EnrollmentException, IOException {
-    Certificates.Request req;
-    try {
-      req = Certificates.parseRequest(csr);
-    } catch (CertificateProblem p) {
-      throw new EnrollmentException(ResponseCode.BAD_REQUEST, p.getMessage());
-    }
-    if (!req.subject().equals(user)) {
-      throw new EnrollmentException(ResponseCode.FORBIDDEN, "the request is for '"
-          + req.subject() + "', not for " + user);
-    }
+    Certificates.Request req = requestOf(user, csr);
     Bytes nodeId;
     if (password != null && password.length > 0) {
       if (!checkPassword(user, password)) {

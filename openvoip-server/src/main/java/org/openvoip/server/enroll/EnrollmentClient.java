@@ -4,7 +4,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -20,11 +19,9 @@ import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.openvoip.p2pp.security.CertificateChecker;
 import org.openvoip.p2pp.security.CertificateProblem;
 import org.openvoip.p2pp.security.Certificates;
@@ -234,14 +231,15 @@ public final class EnrollmentClient {
   }
 
   /** Trusts exactly the pinned CA certificate as the server's. */
-  private static final class Pinned extends X509ExtendedTrustManager {
+  private static final class Pinned extends org.openvoip.net.ChainCheck {
     private final Pin pin;
 
     Pinned(Pin pin) {
       this.pin = pin;
     }
 
-    private void check(X509Certificate[] chain) throws CertificateException {
+    @Override
+    protected void server(X509Certificate[] chain) throws CertificateException {
       if (chain == null || chain.length == 0 || !pin.matches(chain[0])) {
         throw new CertificateException("the server is not the expected CA"
             + (chain != null && chain.length > 0 ? " (it showed " + chain[0]
@@ -251,44 +249,8 @@ public final class EnrollmentClient {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      check(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      check(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      check(chain);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
+    protected void client(X509Certificate[] chain) throws CertificateException {
       throw new CertificateException("a client only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("a client only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      throw new CertificateException("a client only");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 }

@@ -1,7 +1,6 @@
 package org.openvoip.server.enroll;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,18 +9,17 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +32,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
+import org.openvoip.net.FrameDecoder;
 import org.openvoip.p2pp.security.Certificates;
 import org.openvoip.p2pp.security.OverlayDocument;
 import org.openvoip.p2pp.transaction.TransactionLayer;
@@ -125,7 +123,7 @@ public final class EnrollmentServer implements AutoCloseable {
             p.setWantClientAuth(true);
             e.setSSLParameters(p);
             ch.pipeline().addLast(new ReadTimeoutHandler(30), new SslHandler(e),
-                s.new Frames(), s.new Handler());
+                new FrameDecoder(s.decoder, bad -> s.count("malformed")), s.new Handler());
           }
         }).bind(at).sync().channel();
     s.watcher.scheduleWithFixedDelay(s::reload, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
@@ -309,33 +307,6 @@ public final class EnrollmentServer implements AutoCloseable {
         new IpAddress(Bytes.of(a.getAddress().getAddress())), a.getPort())));
   }
 
-  /** Splits the TLS stream into P2PP messages by their header. */
-  private final class Frames extends ByteToMessageDecoder {
-    private final byte[] head = new byte[Header.FIXED_LENGTH];
-
-    @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-      if (in.readableBytes() < Header.FIXED_LENGTH) {
-        return;
-      }
-      in.getBytes(in.readerIndex(), head);
-      int length;
-      try {
-        length = decoder.frameLength(head, 0, head.length);
-      } catch (MalformedMessageException e) {
-        count("malformed");
-        in.skipBytes(in.readableBytes());
-        ctx.close();
-        return;
-      }
-      if (in.readableBytes() >= length) {
-        byte[] frame = new byte[length];
-        in.readBytes(frame);
-        out.add(frame);
-      }
-    }
-  }
-
   private final class Handler extends SimpleChannelInboundHandler<byte[]> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, byte[] frame) {
@@ -396,34 +367,15 @@ public final class EnrollmentServer implements AutoCloseable {
    * Takes any client certificate into the session: the handshake proves the client holds its
    * key, and {@link EnrollmentAuthority#authenticate} decides whether it proves anything.
    */
-  private static final class AnyClient extends X509ExtendedTrustManager {
+  private static final class AnyClient extends org.openvoip.net.ChainCheck {
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {
-      throw new UnsupportedOperationException("a server only");
+    protected void client(X509Certificate[] chain) {
+      // the authority decides what a client certificate proves
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-      throw new UnsupportedOperationException("a server only");
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-      throw new UnsupportedOperationException("a server only");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
+    protected void server(X509Certificate[] chain) throws CertificateException {
+      throw new CertificateException("a server only");
     }
   }
 }
