@@ -56,6 +56,8 @@ public final class SimNetwork {
     boolean online = true;
     long bytesSent;
     long bytesReceived;
+    /** Until when (virtual microseconds) the node's CPU is busy with cryptography. */
+    long busyUntilMicros;
     Env env;
 
     Slot(int node, Endpoint endpoint, PacketReceiver receiver) {
@@ -187,6 +189,11 @@ public final class SimNetwork {
       public WireDecoder decoder(int idLength) {
         return sharedDecoder(idLength);
       }
+
+      @Override
+      public void compute(long micros) {
+        slot.busyUntilMicros = Math.max(sim.now() * 1000, slot.busyUntilMicros) + micros;
+      }
     };
   }
 
@@ -218,7 +225,11 @@ public final class SimNetwork {
       packetsLost++;
       return;
     }
-    long delay = Math.max(1, Math.round(latency.oneWayMillis(from, to)));
+    // A node busy with cryptography (Env#compute) sends when it is done. What arrives at a busy
+    // node is handled at once: the queue in front of its CPU is not modelled.
+    long busy = src.busyUntilMicros - sim.now() * 1000;
+    double cpu = busy > 0 ? busy / 1000.0 : 0;
+    long delay = Math.max(1, Math.round(latency.oneWayMillis(from, to) + cpu));
     // No copy: senders and receivers never modify a sent array (Env#send).
     sim.schedule(delay, new Delivery(bytes, message, transport, src.endpoint, dst));
   }

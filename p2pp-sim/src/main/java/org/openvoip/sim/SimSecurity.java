@@ -35,6 +35,18 @@ public final class SimSecurity {
   private final X509Certificate ca;
 
   public SimSecurity(long seed, int idLength) {
+    this(seed, idLength, false);
+  }
+
+  private final boolean modelled;
+
+  /**
+   * @param modelled model the cost of cryptography instead of paying it: nodes send signatures
+   *     of the right length without computing them, and do not verify them (every node of the
+   *     simulation is honest); the CPU time is charged to the nodes either way
+   */
+  public SimSecurity(long seed, int idLength, boolean modelled) {
+    this.modelled = modelled;
     this.seed = seed;
     this.idLength = idLength;
     SeededSecureRandom r = new SeededSecureRandom(seed ^ 0xCA);
@@ -53,6 +65,7 @@ public final class SimSecurity {
         List.of(Bytes.of(id)), "sim", ca, caKeys.getPrivate(), BigInteger.valueOf(i + 1L),
         SimNetwork.EPOCH_MILLIS - DAY, SimNetwork.EPOCH_MILLIS + 3650 * DAY, r);
     return new Security(new Identity(kp, c), new AccessControl(
-        new CertificateChecker(List.of(ca), false, idLength), List.of(WORKLOAD), idLength));
+        new CertificateChecker(List.of(ca), false, idLength), List.of(WORKLOAD), idLength,
+        modelled));
   }
 }

@@ -44,6 +44,25 @@ class ExperimentTest {
     assertThat(counters.get("storage.copies-received")).isPositive();
   }
 
+  /**
+   * The modelled cost of security gives the run a real one gives: the same lookups, latency and
+   * bytes (signatures of the same length), with no signature computed or verified; only the
+   * signatures' bytes, hence the fingerprint, differ.
+   */
+  @Test
+  void modelledSecurityCostsWhatRealSecurityCosts() {
+    Experiment.Config c = small(60, 4, 180_000)
+        .withChurn(Distribution.exponentialMedian(300_000), null, 0);
+    SimReport real = new Experiment(c).secured(true).run().withoutWallClock();
+    SimReport modelled = new Experiment(c).secured(true).securityModelled(true).run()
+        .withoutWallClock();
+    assertThat(modelled.objectLookupSuccess()).isEqualTo(real.objectLookupSuccess());
+    assertThat(modelled.latencyP50Millis()).isEqualTo(real.latencyP50Millis());
+    assertThat(modelled.latencyP99Millis()).isEqualTo(real.latencyP99Millis());
+    assertThat(modelled.bytesPerNodePerSecond()).isEqualTo(real.bytesPerNodePerSecond());
+    assertThat(modelled.fingerprint()).isNotEqualTo(real.fingerprint());
+  }
+
   @Test
   void republishingBringsBackObjectsThatChurnKilled() {
     Experiment.Config c = small(60, 5, 360_000)

@@ -122,4 +122,25 @@ class SimNetworkTest {
     assertThat(net.packetsLost()).isEqualTo(1);
     assertThat(net.endpoint(b)).hasToString("100.64.0.1:7080");
   }
+
+  /** A node busy with cryptography (Env.compute) sends when it is done, to the microsecond. */
+  @Test
+  void cpuTimeChargedToANodeDelaysWhatItSendsNext() {
+    long[] arrivals = new long[2];
+    for (int run = 0; run < 2; run++) {
+      Simulator sim = new Simulator();
+      SimNetwork net = new SimNetwork(sim, new LatencyModel(5), 0, 5);
+      int a = net.addNode((b, t, f) -> {});
+      long[] at = {-1};
+      int b = net.addNode((bytes, t, f) -> at[0] = sim.now());
+      if (run == 1) {
+        net.env(a).compute(30_000); // 30 ms of signing and checking
+        net.env(a).compute(12_000); // and 12 more, queued behind
+      }
+      net.env(a).send(Transport.UDP, net.endpoint(b), new byte[] {1});
+      sim.runUntil(10_000);
+      arrivals[run] = at[0];
+    }
+    assertThat(arrivals[1] - arrivals[0]).isEqualTo(42);
+  }
 }

@@ -80,6 +80,14 @@ public interface Env {
     return null;
   }
 
+  /**
+   * The engine has just spent {@code micros} of CPU time on cryptography (signing, checking
+   * signatures and certificates), which a simulated runtime charges to the node's clock: what
+   * the node sends next leaves that much later. A real runtime spends the time for real and
+   * ignores this.
+   */
+  default void compute(long micros) {}
+
   /** A scheduled task. */
   interface Timer {
     /** Stops the task from running; harmless if it already ran. */

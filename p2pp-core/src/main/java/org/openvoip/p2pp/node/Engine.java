@@ -1024,6 +1024,7 @@ final class Engine {
       return null;
     }
     AccessControl.Outcome checked = security.access().check(o, env.epochMillis());
+    env.compute(security.access().takeWorkMicros());
     if (!checked.ok()) {
       return checked.refusal();
     }

@@ -25,7 +25,9 @@ import org.openvoip.p2pp.wire.WireObject.PeerInfo;
 import org.openvoip.p2pp.wire.WireObject.RLookup;
 import org.openvoip.p2pp.wire.WireObject.ResourceId;
 import org.openvoip.p2pp.wire.WireObject.ResourceObject;
+import org.openvoip.p2pp.wire.WireObject.Signature;
 import org.openvoip.p2pp.wire.WireObject.DataEntry;
+import org.openvoip.p2pp.security.SignatureScheme;
 import org.openvoip.p2pp.security.SignedData;
 import java.nio.charset.StandardCharsets;
 
@@ -163,9 +165,16 @@ public final class Node {
     ResourceObject o = new ResourceObject(contentType, subType, new ResourceId(resourceId),
         value, null, owner, new Expires(lifetimeSeconds), null, null, entry);
     if (sec != null) {
+      SignatureScheme scheme = sec.identity().scheme();
+      // A simulation that models the cost of cryptography sends a signature of the right
+      // length without computing it; either way the signing time is charged below.
+      Signature sig = sec.access().modelled()
+          ? new Signature(scheme.code(), Bytes.of(new byte[scheme.signatureLength()]))
+          : sec.identity().sign(SignedData.toBeSigned(o));
       o = new ResourceObject(contentType, subType, o.resourceId(), value, null, owner,
-          o.expires(), sec.identity().sign(SignedData.toBeSigned(o)),
-          sec.identity().wireCertificate(), entry);
+          o.expires(), sig, sec.identity().wireCertificate(), entry);
+      return routedAllowing(Method.PUBLISH, resourceId, List.of(o), ResponseCode.OK,
+          Node::published, scheme.signMicros());
     }
     return routed(Method.PUBLISH, resourceId, List.of(o), Node::published);
   }
@@ -202,6 +211,7 @@ public final class Node {
         engine.counters.increment("security.lookup-dropped");
       }
     }
+    env.compute(sec.access().takeWorkMicros());
     return out;
   }
 
@@ -299,6 +309,12 @@ public final class Node {
 
   private <T> CompletableFuture<T> routedAllowing(Method method, Bytes key,
       List<WireObject> objects, int alsoFine, Function<Reply, T> map) {
+    return routedAllowing(method, key, objects, alsoFine, map, 0);
+  }
+
+  /** @param computeMicros CPU time spent preparing the request, charged on the node's thread */
+  private <T> CompletableFuture<T> routedAllowing(Method method, Bytes key,
+      List<WireObject> objects, int alsoFine, Function<Reply, T> map, long computeMicros) {
     if (key.length() != engine.oc.idLength()) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("the key has "
           + key.length() + " bytes; this overlay uses " + engine.oc.idLength()));
@@ -307,6 +323,9 @@ public final class Node {
       if (engine.state() != Engine.State.JOINED) {
         fail(f, ResponseCode.OVERLOADED, "the node has not joined (" + engine.state() + ")");
         return;
+      }
+      if (computeMicros > 0) {
+        env.compute(computeMicros);
       }
       engine.route(method, key, objects, engine.oc.recursive(), null,
           new Engine.RouteCallback() {

@@ -21,17 +21,50 @@ import org.openvoip.p2pp.wire.WireObject;
  * simulator): the engine never makes its own randomness.
  */
 public enum SignatureScheme {
-  ED25519(WireObject.Signature.ED25519, "Ed25519", "Ed25519"),
-  ECDSA_P256_SHA256(WireObject.Signature.ECDSA_SECP256R1_SHA256, "SHA256withECDSA", "EC");
+  ED25519(WireObject.Signature.ED25519, "Ed25519", "Ed25519", 64, 111, 142, 135),
+  ECDSA_P256_SHA256(WireObject.Signature.ECDSA_SECP256R1_SHA256, "SHA256withECDSA", "EC", 71,
+      103, 230, 306);
 
   private final int code;
   private final String jcaName;
   private final String keyAlgorithm;
+  private final int signatureLength;
+  private final int signMicros;
+  private final int verifyMicros;
+  private final int certificateMicros;
 
-  SignatureScheme(int code, String jcaName, String keyAlgorithm) {
+  SignatureScheme(int code, String jcaName, String keyAlgorithm, int signatureLength,
+      int signMicros, int verifyMicros, int certificateMicros) {
     this.code = code;
     this.jcaName = jcaName;
     this.keyAlgorithm = keyAlgorithm;
+    this.signatureLength = signatureLength;
+    this.signMicros = signMicros;
+    this.verifyMicros = verifyMicros;
+    this.certificateMicros = certificateMicros;
+  }
+
+  /** Bytes in a signature (for ECDSA, the usual DER length; it varies by a byte or two). */
+  public int signatureLength() {
+    return signatureLength;
+  }
+
+  /**
+   * CPU time of one signature, in microseconds on one core: {@code SignatureBenchmark} on the
+   * 2-core test machine, Java 17 (docs/benchmarks.md). The simulator charges it.
+   */
+  public int signMicros() {
+    return signMicros;
+  }
+
+  /** CPU time of one verification, as {@link #signMicros()} measures it. */
+  public int verifyMicros() {
+    return verifyMicros;
+  }
+
+  /** CPU time of checking a certificate signed with this scheme (parse, chain, validity). */
+  public int certificateMicros() {
+    return certificateMicros;
   }
 
   /** The TLS SignatureScheme code carried on the wire. */

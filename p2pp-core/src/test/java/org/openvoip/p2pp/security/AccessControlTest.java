@@ -124,6 +124,33 @@ class AccessControlTest {
         .isEqualTo(Refusal.NOT_SIGNED);
   }
 
+  /**
+   * The simulator's modelled cost: signatures are not verified (an altered value passes, which
+   * is why only a simulation of honest nodes may use it), the other checks still apply, and the
+   * CPU time of the checks is counted: one verification each, and the certificate once.
+   */
+  @Test
+  void aModelledCheckSkipsTheSignatureButCountsItsCost() {
+    AccessControl modelled = new AccessControl(checker,
+        List.of(REGISTRATION, PROFILE, NODE_DATA, RELAYS), 20, true);
+    ResourceObject good = registration(alice, "alice@example.org", alice.nodeId(),
+        "sip:alice@192.0.2.1".getBytes());
+    ResourceObject altered = new ResourceObject(good.contentType(), good.subType(),
+        good.resourceId(), Bytes.of("sip:alice@203.0.113.66".getBytes()), null, good.owner(),
+        good.expires(), good.signature(), good.certificate(), good.entry());
+    assertThat(modelled.check(altered, NOW).ok()).isTrue();
+    SignatureScheme ed = SignatureScheme.ED25519;
+    assertThat(modelled.takeWorkMicros()).isEqualTo(ed.verifyMicros() + ed.certificateMicros());
+    assertThat(modelled.check(good, NOW).ok()).isTrue();
+    assertThat(modelled.takeWorkMicros()).isEqualTo(ed.verifyMicros());
+    ResourceObject notHers = registration(mallory, "alice@example.org", alice.nodeId(),
+        "sip:mallory@192.0.2.66".getBytes());
+    assertThat(modelled.check(notHers, NOW).refusal().refusal()).isEqualTo(Refusal.NOT_OWNER);
+    // The real check pays for the same work.
+    assertThat(access.check(good, NOW).ok()).isTrue();
+    assertThat(access.takeWorkMicros()).isEqualTo(ed.verifyMicros() + ed.certificateMicros());
+  }
+
   @Test
   void nobodyButTheOwnerWritesItsValues() {
     // Mallory signs a registration for Alice's address of record: with Alice as Owner ...
