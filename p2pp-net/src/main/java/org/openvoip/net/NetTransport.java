@@ -32,6 +32,8 @@ import org.openvoip.p2pp.env.Endpoint;
 import org.openvoip.p2pp.env.PacketReceiver;
 import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
+import org.openvoip.p2pp.stun.StunMessage;
+import org.openvoip.p2pp.stun.StunServer;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.IpAddress;
 import org.openvoip.p2pp.wire.WireDecoder;
@@ -44,6 +46,9 @@ import org.openvoip.p2pp.wire.WireDecoder;
  * <p>TCP connections are reused in both directions: an answer to a request that came over an
  * accepted connection goes back over it. Stream framing uses {@link WireDecoder#frameLength}, so
  * a frame larger than the decoder's limit closes the connection without being buffered.
+ *
+ * <p>The UDP port also answers STUN Binding requests ({@link StunServer}), told apart from P2PP
+ * and DTLS by STUN's magic cookie, so that nodes use peers as STUN servers.
  *
  * <p>With {@link LinkSecurity}, every link is authenticated and encrypted, both ends showing a
  * certificate: datagrams go in DTLS 1.2 ({@link DtlsLinks}) and streams in TLS 1.3, and nothing
@@ -59,6 +64,7 @@ public final class NetTransport implements AutoCloseable {
   private final Map<InetSocketAddress, Channel> streams = new HashMap<>();
   private final Map<InetSocketAddress, ChannelFuture> connecting = new HashMap<>();
   private final LinkSecurity.Contexts links;
+  private final StunServer stun;
   private DtlsLinks dtls;
   private Channel udp;
   private Channel tcpServer;
@@ -73,6 +79,7 @@ public final class NetTransport implements AutoCloseable {
     this.decoder = decoder;
     this.counters = counters;
     this.links = security == null ? null : security.contexts(this::refusedCertificate);
+    this.stun = new StunServer(counters);
   }
 
   private void refusedCertificate(org.openvoip.p2pp.security.CertificateProblem p) {
@@ -309,6 +316,14 @@ public final class NetTransport implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
       byte[] bytes = ByteBufUtil.getBytes(packet.content());
+      if (StunMessage.isStun(bytes)) {
+        // STUN shares the port, in the clear even when links are DTLS (RFC 7983's split).
+        byte[] answer = stun.answer(bytes, endpoint(packet.sender()));
+        if (answer != null) {
+          udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), packet.sender()));
+        }
+        return;
+      }
       if (dtls != null) {
         dtls.onDatagram(packet.sender(), bytes);
       } else {

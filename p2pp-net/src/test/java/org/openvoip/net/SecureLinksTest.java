@@ -345,6 +345,38 @@ class SecureLinksTest {
     assertThat(atB).as(why).isNotNull();
   }
 
+  /** A node's port answers STUN Binding requests in the clear, even when its links are DTLS. */
+  @Test
+  void theP2ppPortAnswersStunBindingRequests() throws Exception {
+    Ca ca = Ca.create(SignatureScheme.ED25519, "CN=Test CA");
+    Link secured = new Link(ca.enroll(SignatureScheme.ED25519, "alice@test"), ca.checker(), 0);
+    NetTransport plain = NetTransport.bind(group, new InetSocketAddress("127.0.0.1", 0),
+        new WireDecoder(20), new Counters());
+    open.add(plain);
+    for (Endpoint node : List.of(secured.endpoint(), plain.localEndpoint())) {
+      try (DatagramSocket client = new DatagramSocket(0,
+          java.net.InetAddress.getByName("127.0.0.1"))) {
+        client.setSoTimeout(10_000);
+        Bytes tx = Bytes.fromHex("a1a2a3a4a5a6a7a8a9aaabac");
+        byte[] request = new org.openvoip.p2pp.stun.StunMessage(
+            org.openvoip.p2pp.stun.StunMessage.BINDING_REQUEST, tx, List.of()).encode();
+        client.send(new DatagramPacket(request, request.length,
+            node.address().toInetAddress(), node.port()));
+        DatagramPacket p = new DatagramPacket(new byte[1500], 1500);
+        client.receive(p);
+        byte[] answer = java.util.Arrays.copyOf(p.getData(), p.getLength());
+        org.openvoip.p2pp.stun.StunMessage m = org.openvoip.p2pp.stun.StunMessage.decode(answer);
+        assertThat(m.type()).isEqualTo(org.openvoip.p2pp.stun.StunMessage.BINDING_SUCCESS);
+        assertThat(m.transactionId()).isEqualTo(tx);
+        assertThat(org.openvoip.p2pp.stun.StunMessage.fromXorAddress(m.attribute(
+            org.openvoip.p2pp.stun.StunMessage.XOR_MAPPED_ADDRESS).value(), tx))
+            .isEqualTo(Endpoint.of("127.0.0.1", client.getLocalPort()));
+        assertThat(org.openvoip.p2pp.stun.StunMessage.fingerprintValid(answer)).isTrue();
+      }
+    }
+    assertThat(secured.counter("stun.binding-answered")).isEqualTo(1);
+  }
+
   interface Condition {
     boolean holds() throws Exception;
   }
