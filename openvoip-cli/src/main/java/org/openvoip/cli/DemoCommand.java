@@ -278,12 +278,13 @@ final class DemoCommand implements Callable<Integer> {
         } while (crashed.contains(victim));
         crashed.add(victim);
         NetNode dead = nodes.get(victim);
+        Endpoint was = dead.localEndpoint();
         long t0 = System.nanoTime();
         dead.close();
         nodes.set(victim, null);
         boolean noticed = awaitNoticed(nodes, Set.of(ids.get(victim)));
         out.printf("crashed peer %s (%s); %s in %.1f s%n", ids.get(victim).hex().substring(0, 8),
-            dead.localEndpoint(),
+            was,
             noticed ? "its neighbours noticed" : "its neighbours had NOT all noticed",
             (System.nanoTime() - t0) / 1e9);
       }

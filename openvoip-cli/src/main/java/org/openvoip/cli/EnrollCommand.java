@@ -68,9 +68,10 @@ final class EnrollCommand implements Callable<Integer> {
   Path dataDir;
 
   @Option(names = "--scheme", defaultValue = "ed25519", paramLabel = "ALG",
+      converter = NetSupport.SchemeConverter.class,
       description = "The algorithm of a new key: ed25519 or ecdsa-p256 (default:"
           + " ${DEFAULT-VALUE}).")
-  String scheme;
+  SignatureScheme scheme;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -87,12 +88,6 @@ final class EnrollCommand implements Callable<Integer> {
       err.println("error: cannot read the CA certificate: " + WireIo.reason(e));
       return 1;
     }
-    SignatureScheme s;
-    try {
-      s = SignatureScheme.ofName(scheme);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
     SecureRandom random = new SecureRandom();
     try {
       KeyPair keys;
@@ -102,7 +97,7 @@ final class EnrollCommand implements Callable<Integer> {
         keys = NodeSecurity.read(dataDir).keys();
         method = Method.AUTHENTICATE;
       } else {
-        keys = s.generate(random);
+        keys = scheme.generate(random);
         method = Method.ENROLL;
       }
       char[] password = Passwords.read(spec, passwordFile, false);

@@ -54,9 +54,10 @@ final class EnrollServerCommand implements Callable<Integer> {
     String overlayName;
 
     @Option(names = "--scheme", defaultValue = "ed25519", paramLabel = "ALG",
+        converter = NetSupport.SchemeConverter.class,
         description = "The CA key's algorithm when a new CA is made: ed25519 or ecdsa-p256"
             + " (default: ${DEFAULT-VALUE}).")
-    String scheme;
+    SignatureScheme scheme;
 
     @Option(names = "--pbkdf2-iterations", hidden = true,
         defaultValue = "" + EnrollmentAuthority.DEFAULT_ITERATIONS)
@@ -67,13 +68,7 @@ final class EnrollServerCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "Missing required option: "
             + "'--data-dir=D'");
       }
-      SignatureScheme s;
-      try {
-        s = SignatureScheme.ofName(scheme);
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage());
-      }
-      return EnrollmentAuthority.open(dataDir, overlayName, idLength, s,
+      return EnrollmentAuthority.open(dataDir, overlayName, idLength, scheme,
           System.currentTimeMillis(), 10L * 365 * 86_400_000L, iterations, new SecureRandom());
     }
   }

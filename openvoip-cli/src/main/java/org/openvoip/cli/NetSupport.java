@@ -37,6 +37,19 @@ final class NetSupport {
     }
   }
 
+  /** Parses a signature algorithm's name (ed25519, ecdsa-p256). */
+  static final class SchemeConverter
+      implements ITypeConverter<org.openvoip.p2pp.security.SignatureScheme> {
+    @Override
+    public org.openvoip.p2pp.security.SignatureScheme convert(String value) {
+      try {
+        return org.openvoip.p2pp.security.SignatureScheme.ofName(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   static InetSocketAddress parseHostPort(String value) {
     int colon = value.lastIndexOf(':');
     if (colon <= 0 || colon == value.length() - 1) {

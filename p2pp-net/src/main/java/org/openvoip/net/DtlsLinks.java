@@ -154,10 +154,6 @@ final class DtlsLinks {
     }
   }
 
-  int sessionCount() {
-    return sessions.size();
-  }
-
   private Session open(InetSocketAddress to, boolean client) {
     if (sessions.size() >= MAX_SESSIONS) {
       Iterator<Session> eldest = sessions.values().iterator();

@@ -61,14 +61,6 @@ public final class LinkSecurity {
     this.random = random;
   }
 
-  public Identity identity() {
-    return identity;
-  }
-
-  public CertificateChecker checker() {
-    return checker;
-  }
-
   /**
    * The TLS and DTLS contexts of one transport.
    *

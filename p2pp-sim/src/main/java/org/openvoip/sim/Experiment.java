@@ -162,6 +162,7 @@ public final class Experiment {
   private Workload workload;
   private boolean decodeEveryPacket;
   private boolean secured;
+  private boolean securityModelled;
 
   public Experiment(Config config) {
     this.config = config;
@@ -186,8 +187,6 @@ public final class Experiment {
     this.securityModelled = on;
     return this;
   }
-
-  private boolean securityModelled;
 
   /**
    * Whether nodes decode every packet they receive, as on a real network, rather than take the

@@ -33,12 +33,11 @@ public final class SimSecurity {
   private final int idLength;
   private final KeyPair caKeys;
   private final X509Certificate ca;
+  private final boolean modelled;
 
   public SimSecurity(long seed, int idLength) {
     this(seed, idLength, false);
   }
-
-  private final boolean modelled;
 
   /**
    * @param modelled model the cost of cryptography instead of paying it: nodes send signatures

@@ -260,11 +260,17 @@ public final class EnrollmentAuthority {
       throw new EnrollmentException(ResponseCode.UNAUTHORIZED,
           "an Authenticate without a request needs the node's certificate in TLS");
     }
+    CertificateChecker.Verified v = issuedHere(presented, nowMillis);
+    return new Issued(presented, v.nodeIds().get(0), v.serial());
+  }
+
+  /** What {@code c} vouches for, if this CA issued it and it is valid and not revoked; else 401. */
+  private CertificateChecker.Verified issuedHere(X509Certificate c, long nowMillis)
+      throws EnrollmentException {
     CertificateChecker checker = new CertificateChecker(List.of(ca), false, idLength);
     revoked.forEach(checker::revoke);
     try {
-      CertificateChecker.Verified v = checker.check(presented, nowMillis);
-      return new Issued(presented, v.nodeIds().get(0), v.serial());
+      return checker.check(c, nowMillis);
     } catch (CertificateProblem p) {
       throw new EnrollmentException(ResponseCode.UNAUTHORIZED, p.getMessage());
     }
@@ -273,14 +279,7 @@ public final class EnrollmentAuthority {
   /** The node-ID of a certificate that proves {@code user} for renewal, else a refusal. */
   private Bytes renewable(X509Certificate c, String user, Certificates.Request req,
       long nowMillis) throws EnrollmentException {
-    CertificateChecker.Verified v;
-    try {
-      CertificateChecker checker = new CertificateChecker(List.of(ca), false, idLength);
-      revoked.forEach(checker::revoke);
-      v = checker.check(c, nowMillis);
-    } catch (CertificateProblem p) {
-      throw new EnrollmentException(ResponseCode.UNAUTHORIZED, p.getMessage());
-    }
+    CertificateChecker.Verified v = issuedHere(c, nowMillis);
     if (!v.user().equals(user)) {
       throw new EnrollmentException(ResponseCode.FORBIDDEN, "the certificate is " + v.user()
           + "'s, not " + user + "'s");

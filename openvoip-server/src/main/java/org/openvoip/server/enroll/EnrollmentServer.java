@@ -82,6 +82,13 @@ public final class EnrollmentServer implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+
+  private final java.util.concurrent.ScheduledExecutorService watcher =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "enrollment-watch");
+        t.setDaemon(true);
+        return t;
+      });
   private final WireDecoder decoder;
   private final SSLContext tls;
   private final Map<String, Long> counters = new TreeMap<>();
@@ -129,13 +136,6 @@ public final class EnrollmentServer implements AutoCloseable {
     s.watcher.scheduleWithFixedDelay(s::reload, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
     return s;
   }
-
-  private final java.util.concurrent.ScheduledExecutorService watcher =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "enrollment-watch");
-        t.setDaemon(true);
-        return t;
-      });
 
   /** Takes in users and revocations that another process wrote to the data directory. */
   private void reload() {

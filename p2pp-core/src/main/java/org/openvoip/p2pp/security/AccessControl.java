@@ -28,6 +28,10 @@ public final class AccessControl {
   private final CertificateChecker checker;
   private final Map<Integer, Kind> kinds = new HashMap<>();
   private final int idLength;
+  /** Signature verifications skipped: every signature is taken as good (simulation only). */
+  private final boolean modelled;
+  /** CPU time of the checks done since {@link #takeWorkMicros()} last ran. */
+  private long workMicros;
   private final Map<Bytes, CertificateChecker.Verified> verified =
       new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -39,11 +43,6 @@ public final class AccessControl {
   public AccessControl(CertificateChecker checker, Collection<Kind> kinds, int idLength) {
     this(checker, kinds, idLength, false);
   }
-
-  /** Signature verifications skipped: every signature is taken as good (simulation only). */
-  private final boolean modelled;
-  /** CPU time of the checks done since {@link #takeWorkMicros()} last ran. */
-  private long workMicros;
 
   /**
    * @param modelled for a simulation that models the cost of cryptography instead of paying it:
