@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       EnrollCommand.class,
       PutCommand.class,
       GetCommand.class,
+      StunCommand.class,
       WireCommand.class,
       HelpCommand.class
     })

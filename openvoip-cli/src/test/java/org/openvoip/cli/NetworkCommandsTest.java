@@ -97,6 +97,32 @@ class NetworkCommandsTest {
     assertThat(json.get("succeeded").asInt()).isEqualTo(60);
   }
 
+  /**
+   * {@code openvoip stun} against a running node: its partner peer (the bootstrap server, its
+   * neighbour) answers the change request, so on loopback it finds no NAT and open filtering.
+   */
+  @Test
+  void stunAsksANodeAndItsPartnerWhatNatThisIsBehind() throws Exception {
+    try (Running boot = new Running("bootstrap", "--listen", "127.0.0.1:0");
+        Running node = new Running("node", "--listen", "127.0.0.1:0", "--bootstrap",
+            boot.at(), "--data-dir", dir.resolve("n").toString())) {
+      // Once a put through the node works, the node has joined and knows its neighbour.
+      assertThat(run("put", "k", "v", "--via", node.at()).exit()).isZero();
+      OpenVoipCliTest.Result r = run("stun", node.at(), "--bind", "127.0.0.1:0", "--json");
+      assertThat(r.exit()).as(r.err()).isZero();
+      JsonNode json = new ObjectMapper().readTree(r.out());
+      assertThat(json.get("second_server").asText()).isEqualTo(boot.at());
+      assertThat(json.get("mapping").asText()).isEqualTo("none");
+      assertThat(json.get("filtering").asText()).isEqualTo("endpoint-independent");
+      assertThat(json.get("NAT_type").asText()).isEqualTo("open internet");
+      assertThat(json.get("reachable").asBoolean()).isTrue();
+      assertThat(r.err()).startsWith("asking " + node.at());
+    }
+    OpenVoipCliTest.Result bad = run("stun", "no-port-here");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("is not HOST:PORT");
+  }
+
   @Test
   void putAndGetThroughABootstrapServerAndANode() throws Exception {
     Path data = dir.resolve("node1");

@@ -33,7 +33,6 @@ import org.openvoip.p2pp.env.PacketReceiver;
 import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
 import org.openvoip.p2pp.stun.StunMessage;
-import org.openvoip.p2pp.stun.StunServer;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.IpAddress;
 import org.openvoip.p2pp.wire.WireDecoder;
@@ -47,8 +46,10 @@ import org.openvoip.p2pp.wire.WireDecoder;
  * accepted connection goes back over it. Stream framing uses {@link WireDecoder#frameLength}, so
  * a frame larger than the decoder's limit closes the connection without being buffered.
  *
- * <p>The UDP port also answers STUN Binding requests ({@link StunServer}), told apart from P2PP
- * and DTLS by STUN's magic cookie, so that nodes use peers as STUN servers.
+ * <p>The UDP port also carries STUN, told apart from P2PP and DTLS by STUN's magic cookie: STUN
+ * datagrams go to and come from the engine's {@link org.openvoip.p2pp.stun.StunAgent} in the
+ * clear, even when links are DTLS (RFC 7983's split), so that nodes use peers as STUN servers
+ * and ICE checks reach the agent.
  *
  * <p>With {@link LinkSecurity}, every link is authenticated and encrypted, both ends showing a
  * certificate: datagrams go in DTLS 1.2 ({@link DtlsLinks}) and streams in TLS 1.3, and nothing
@@ -64,7 +65,6 @@ public final class NetTransport implements AutoCloseable {
   private final Map<InetSocketAddress, Channel> streams = new HashMap<>();
   private final Map<InetSocketAddress, ChannelFuture> connecting = new HashMap<>();
   private final LinkSecurity.Contexts links;
-  private final StunServer stun;
   private DtlsLinks dtls;
   private Channel udp;
   private Channel tcpServer;
@@ -79,7 +79,6 @@ public final class NetTransport implements AutoCloseable {
     this.decoder = decoder;
     this.counters = counters;
     this.links = security == null ? null : security.contexts(this::refusedCertificate);
-    this.stun = new StunServer(counters);
   }
 
   private void refusedCertificate(org.openvoip.p2pp.security.CertificateProblem p) {
@@ -239,6 +238,11 @@ public final class NetTransport implements AutoCloseable {
 
   private void send(Transport transport, Endpoint to, byte[] bytes) {
     InetSocketAddress addr = new InetSocketAddress(to.address().toInetAddress(), to.port());
+    if (!transport.reliable() && StunMessage.isStun(bytes)) {
+      // STUN goes in the clear, as it comes (the receiving side splits on the magic cookie).
+      udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), addr));
+      return;
+    }
     if (dtls != null) {
       // A secured transport sends nothing in the clear: the engine's UDP is DTLS, TCP is TLS.
       if (transport.reliable()) {
@@ -318,10 +322,7 @@ public final class NetTransport implements AutoCloseable {
       byte[] bytes = ByteBufUtil.getBytes(packet.content());
       if (StunMessage.isStun(bytes)) {
         // STUN shares the port, in the clear even when links are DTLS (RFC 7983's split).
-        byte[] answer = stun.answer(bytes, endpoint(packet.sender()));
-        if (answer != null) {
-          udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), packet.sender()));
-        }
+        deliver(bytes, Transport.UDP, packet.sender(), null);
         return;
       }
       if (dtls != null) {

@@ -345,13 +345,25 @@ class SecureLinksTest {
     assertThat(atB).as(why).isNotNull();
   }
 
-  /** A node's port answers STUN Binding requests in the clear, even when its links are DTLS. */
+  /**
+   * STUN passes a secured port in the clear both ways: a Binding request reaches the engine's
+   * STUN agent as a plain datagram, and its answer leaves unencrypted, as on a plain port.
+   */
   @Test
   void theP2ppPortAnswersStunBindingRequests() throws Exception {
     Ca ca = Ca.create(SignatureScheme.ED25519, "CN=Test CA");
     Link secured = new Link(ca.enroll(SignatureScheme.ED25519, "alice@test"), ca.checker(), 0);
+    org.openvoip.p2pp.stun.StunAgent securedStun =
+        new org.openvoip.p2pp.stun.StunAgent(secured.env, secured.counters);
+    secured.transport.receiver((bytes, t, from) -> {
+      assertThat(t).isEqualTo(Transport.UDP);
+      securedStun.onDatagram(bytes, from);
+    });
     NetTransport plain = NetTransport.bind(group, new InetSocketAddress("127.0.0.1", 0),
         new WireDecoder(20), new Counters());
+    org.openvoip.p2pp.stun.StunAgent plainStun = new org.openvoip.p2pp.stun.StunAgent(
+        plain.env(new java.util.SplittableRandom(2)), new Counters());
+    plain.receiver((bytes, t, from) -> plainStun.onDatagram(bytes, from));
     open.add(plain);
     for (Endpoint node : List.of(secured.endpoint(), plain.localEndpoint())) {
       try (DatagramSocket client = new DatagramSocket(0,

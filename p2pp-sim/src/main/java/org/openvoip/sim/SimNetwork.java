@@ -27,6 +27,10 @@ import org.openvoip.p2pp.wire.WireDecoder;
  */
 public final class SimNetwork {
   private static final int BASE = (100 << 24) | (64 << 16);
+  /** Private addresses of nodes behind NATs: 10.0.0.0 plus the node's number. */
+  private static final int PRIVATE_BASE = 10 << 24;
+  /** Public addresses of NAT boxes: 11.0.0.0 plus the box's number (simulated only). */
+  private static final int NAT_BASE = 11 << 24;
   public static final int PORT = 7080;
 
   private final Simulator sim;
@@ -48,10 +52,14 @@ public final class SimNetwork {
   private final WireDecoder[] decoders = new WireDecoder[256];
   /** Whether receivers decode every packet rather than take the message it was encoded from. */
   private boolean decodeEveryPacket;
+  private final java.util.List<NatBox> boxes = new java.util.ArrayList<>();
+  private long packetsFiltered;
 
   private static final class Slot {
     final int node;
     final Endpoint endpoint;
+    /** The NAT in front of the node, or null for a node with a public address. */
+    final NatBox nat;
     PacketReceiver receiver;
     boolean online = true;
     long bytesSent;
@@ -60,9 +68,10 @@ public final class SimNetwork {
     long busyUntilMicros;
     Env env;
 
-    Slot(int node, Endpoint endpoint, PacketReceiver receiver) {
+    Slot(int node, Endpoint endpoint, NatBox nat, PacketReceiver receiver) {
       this.node = node;
       this.endpoint = endpoint;
+      this.nat = nat;
       this.receiver = receiver;
     }
   }
@@ -82,13 +91,25 @@ public final class SimNetwork {
     this.lossRandom = new SplittableRandom(seed);
   }
 
-  /** Adds an online node and returns its number. */
+  /** Adds an online node with a public address and returns its number. */
   public int addNode(PacketReceiver receiver) {
+    return addNode(receiver, null);
+  }
+
+  /**
+   * Adds an online node behind {@code nat} (null: with a public address) and returns its
+   * number. A node behind a NAT has a private address (10.0.0.0 plus its number), which only
+   * nodes behind the same NAT reach; others reach it at a mapping of its NAT, once it has one.
+   */
+  public int addNode(PacketReceiver receiver, NatBox nat) {
     int n = size;
     if (n == slots.length) {
       slots = Arrays.copyOf(slots, n * 2);
     }
-    Slot slot = new Slot(n, endpoint(n), receiver);
+    if (nat != null && (nat.index() >= boxes.size() || boxes.get(nat.index()) != nat)) {
+      throw new IllegalArgumentException(nat + " is not of this network");
+    }
+    Slot slot = new Slot(n, address(n, nat != null), nat, receiver);
     slot.env = newEnv(slot);
     slots[n] = slot;
     size++;
@@ -119,20 +140,61 @@ public final class SimNetwork {
     return size;
   }
 
-  public Endpoint endpoint(int node) {
-    int a = BASE + node;
-    return new Endpoint(IpAddress.of((byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8),
-        (byte) a), PORT);
+  /**
+   * A NAT box that nodes can be put behind ({@link #addNode(PacketReceiver, NatBox)}), with a
+   * public address of its own.
+   *
+   * @param hairpin whether a node behind it reaches another behind it at its public mapping
+   * @param timeoutMillis how long a mapping lives without outbound traffic
+   */
+  public NatBox addNat(NatBox.Kind kind, boolean hairpin, long timeoutMillis) {
+    NatBox box = new NatBox(boxes.size(), ipv4(NAT_BASE + boxes.size()), kind, hairpin,
+        timeoutMillis);
+    boxes.add(box);
+    return box;
   }
 
-  /** The node at {@code e}, or -1 if none. */
+  /** The NAT in front of {@code node}, or null. */
+  public NatBox nat(int node) {
+    return slots[node].nat;
+  }
+
+  /** Packets from outside that a NAT did not let in. */
+  public long packetsFiltered() {
+    return packetsFiltered;
+  }
+
+  /** The node's own address: public, or private behind a NAT (what its sockets see). */
+  public Endpoint endpoint(int node) {
+    return node < size ? slots[node].endpoint : address(node, false);
+  }
+
+  private static Endpoint address(int node, boolean behindNat) {
+    return new Endpoint(ipv4((behindNat ? PRIVATE_BASE : BASE) + node), PORT);
+  }
+
+  private static IpAddress ipv4(int a) {
+    return IpAddress.of((byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a);
+  }
+
+  /** The node whose own address is {@code e} (public or private), or -1 if none. */
   public int node(Endpoint e) {
     long ip = e.ipv4();
     if (e.port() != PORT || ip < 0) {
       return -1;
     }
     long n = ip - (BASE & 0xFFFF_FFFFL);
-    return n >= 0 && n < size ? (int) n : -1;
+    if (n < 0 || n >= size) {
+      n = ip - PRIVATE_BASE;
+      return n >= 0 && n < size && slots[(int) n].nat != null ? (int) n : -1;
+    }
+    return slots[(int) n].nat == null ? (int) n : -1;
+  }
+
+  /** The NAT box whose public address is {@code ip}, or null. */
+  private NatBox boxAt(long ip) {
+    long b = ip - NAT_BASE;
+    return b >= 0 && b < boxes.size() ? boxes.get((int) b) : null;
   }
 
   /** The environment of node {@code node}: the simulator's clock and a generator of its own. */
@@ -212,6 +274,10 @@ public final class SimNetwork {
 
   private void transmit(Slot src, Transport transport, Endpoint destination, byte[] bytes,
       Message message) {
+    if (!boxes.isEmpty()) {
+      transmitWithNats(src, transport, destination, bytes, message);
+      return;
+    }
     packetsSent++;
     src.bytesSent += bytes.length;
     int from = src.node;
@@ -234,6 +300,58 @@ public final class SimNetwork {
     sim.schedule(delay, new Delivery(bytes, message, transport, src.endpoint, dst));
   }
 
+  /**
+   * {@link #transmit} once the network has NATs. A packet from behind a NAT leaves with the
+   * public source its mapping gives; one to a NAT's public address is let in, or not, when it
+   * arrives. A node behind a NAT reaches another behind the same NAT at its private address,
+   * and at its public mapping only through a hairpinning NAT. Private addresses are not
+   * reachable from elsewhere.
+   */
+  private void transmitWithNats(Slot src, Transport transport, Endpoint destination,
+      byte[] bytes, Message message) {
+    packetsSent++;
+    src.bytesSent += bytes.length;
+    long ip = destination.ipv4();
+    NatBox box = ip < 0 ? null : boxAt(ip);
+    int to = box != null ? -1 : node(destination);
+    Slot dst = to < 0 ? null : slots[to];
+    Endpoint source = src.endpoint;
+    if (src.nat != null && !(dst != null && dst.nat == src.nat)) {
+      source = src.nat.outbound(src.node, src.endpoint, destination, sim.now());
+    }
+    boolean unreachable = box == null
+        ? dst == null || (dst.nat != null && dst.nat != src.nat)
+        : box == src.nat && !box.hairpin();
+    int toKey = box != null ? -2 - box.index() : to;
+    boolean lost = unreachable || !src.online
+        || (!transport.reliable() && lossRate > 0 && lossRandom.nextDouble() < lossRate);
+    fingerprint = mix(fingerprint ^ sim.now() ^ ((long) src.node << 20) ^ ((long) toKey << 42)
+        ^ transport.ordinal() ^ packetHash(bytes) * 0xFF51AFD7ED558CCDL ^ (lost ? 1 : 0));
+    if (lost) {
+      packetsLost++;
+      return;
+    }
+    long busy = src.busyUntilMicros - sim.now() * 1000;
+    double cpu = busy > 0 ? busy / 1000.0 : 0;
+    // Through a NAT the latency is that of the two nodes' places, whatever the NAT decides.
+    int latencyTo = box != null ? Math.max(0, nodeBehind(box, destination.port(), src.node))
+        : to;
+    long delay = Math.max(1, Math.round(latency.oneWayMillis(src.node, latencyTo) + cpu));
+    Delivery d = new Delivery(bytes, message, transport, source, dst);
+    d.box = box;
+    d.port = destination.port();
+    sim.schedule(delay, d);
+  }
+
+  /**
+   * For latency only: the node a packet to {@code box}'s {@code port} would reach if let in, or
+   * the sender's own number if the port maps to no one (the packet will be dropped anyway).
+   */
+  private int nodeBehind(NatBox box, int port, int sender) {
+    int n = box.peek(port);
+    return n < 0 ? sender : n;
+  }
+
   /** A packet in flight: the event of its arrival. */
   private final class Delivery extends TimerTask {
     final byte[] bytes;
@@ -242,6 +360,9 @@ public final class SimNetwork {
     final Transport transport;
     final Endpoint source;
     final Slot to;
+    /** For a packet to a NAT's public address: the NAT, which decides on arrival; else null. */
+    NatBox box;
+    int port;
 
     Delivery(byte[] bytes, Message message, Transport transport, Endpoint source, Slot to) {
       this.bytes = bytes;
@@ -254,6 +375,15 @@ public final class SimNetwork {
     @Override
     public void run() {
       Slot dst = to;
+      if (box != null) {
+        int n = box.inbound(source, port, sim.now());
+        if (n < 0) {
+          packetsFiltered++;
+          packetsLost++;
+          return;
+        }
+        dst = slots[n];
+      }
       if (!dst.online) {
         packetsLost++;
         return;

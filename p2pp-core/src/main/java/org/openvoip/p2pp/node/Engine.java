@@ -11,6 +11,7 @@ import java.util.random.RandomGenerator;
 import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.env.Endpoint;
 import org.openvoip.p2pp.env.PacketReceiver;
+import org.openvoip.p2pp.stun.StunAgent;
 import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.TimerTask;
 import org.openvoip.p2pp.env.Transport;
@@ -101,6 +102,7 @@ final class Engine {
   private long replicationDue = Long.MAX_VALUE;
   /** The pending timer of each periodic task, cancelled on close. */
   private final List<Env.Timer[]> periodic = new ArrayList<>();
+  private StunAgent stun;
 
   Engine(NodeConfig config, Env env, Consumer<State> stateListener) {
     this.config = config;
@@ -126,7 +128,43 @@ final class Engine {
     this.transactions = new TransactionLayer(env, oc.transactions(),
         env.decoder(oc.idLength()), id, true, () -> selfInfo, this::onRequest, counters);
     transactions.onRttSample(rtt::sample);
+    transactions.stun((bytes, from) -> stun().onDatagram(bytes, from));
     this.overlay = Overlays.provider(oc.algorithm()).create(new Context());
+  }
+
+  /**
+   * The node's STUN agent, made when first needed (most simulated nodes never see STUN). Its
+   * partner for NAT discovery is the node's first neighbor; it answers for partners it knows.
+   */
+  StunAgent stun() {
+    if (stun == null) {
+      stun = new StunAgent(env, counters);
+      stun.partner(() -> {
+        for (PeerRef p : overlay.neighborTable()) {
+          if (!p.endpoint().equals(self.endpoint())) {
+            return p.endpoint();
+          }
+        }
+        return null;
+      });
+      stun.forwarders(this::knowsPeerAt);
+    }
+    return stun;
+  }
+
+  /** Whether a peer of this node's tables sits at {@code e}. */
+  private boolean knowsPeerAt(Endpoint e) {
+    for (PeerRef p : overlay.neighborTable()) {
+      if (p.endpoint().equals(e)) {
+        return true;
+      }
+    }
+    for (PeerRef p : overlay.routingTable()) {
+      if (p.endpoint().equals(e)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   State state() {
@@ -186,6 +224,9 @@ final class Engine {
     }
     closed = true;
     transactions.close();
+    if (stun != null) {
+      stun.close();
+    }
     overlay.stop();
     for (Env.Timer[] t : periodic) {
       t[0].cancel();

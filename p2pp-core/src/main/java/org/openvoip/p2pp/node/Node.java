@@ -105,6 +105,26 @@ public final class Node {
     return engine.receiver();
   }
 
+  /**
+   * The node's STUN agent: the server on its P2PP port, and the client it asks peers with. Use
+   * on the node's thread.
+   */
+  public org.openvoip.p2pp.stun.StunAgent stun() {
+    return engine.stun();
+  }
+
+  /**
+   * Finds out what NAT this node sits behind, asking {@code first} and then {@code second}
+   * (null: the peer {@code first} names as its partner), as {@link
+   * org.openvoip.p2pp.stun.NatDiscovery} describes.
+   */
+  public CompletableFuture<org.openvoip.p2pp.stun.NatDiscovery.Result> discoverNat(
+      Endpoint first, Endpoint second) {
+    return call(f -> org.openvoip.p2pp.stun.NatDiscovery.run(engine.stun(),
+        List.of(engine.self.endpoint()), first, second,
+        org.openvoip.p2pp.stun.StunAgent.Retransmit.QUICK, r -> complete(f, r)));
+  }
+
   // -------------------------------------------------------------------------- operations
 
   /** Joins through the configured bootstrap server, or starts the overlay if there is none. */

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.env.Endpoint;
+import org.openvoip.p2pp.stun.StunAgent;
 import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
 import org.openvoip.p2pp.overlay.PeerRef;
@@ -49,6 +50,7 @@ public final class P2ppClient {
   private final PeerInfo selfInfo;
   private final Counters counters = new Counters();
   private final TransactionLayer transactions;
+  private final StunAgent stun;
   private int nextTransactionId;
 
   /**
@@ -69,6 +71,16 @@ public final class P2ppClient {
     this.nextTransactionId = env.random().nextInt();
     this.transactions = new TransactionLayer(env, oc.transactions(),
         new WireDecoder(oc.idLength()), id, false, () -> selfInfo, this::onRequest, counters);
+    this.stun = new StunAgent(env, counters);
+    transactions.stun(stun::onDatagram);
+  }
+
+  /**
+   * The client's STUN agent: it answers Binding requests on the client's port and asks peers
+   * what its address looks like from outside ({@link org.openvoip.p2pp.stun.NatDiscovery}).
+   */
+  public StunAgent stun() {
+    return stun;
   }
 
   public Bytes id() {

@@ -34,8 +34,17 @@ public record StunMessage(int type, Bytes transactionId, List<Attribute> attribu
   public static final int BINDING_REQUEST = 0x0001;
   public static final int BINDING_SUCCESS = 0x0101;
   public static final int BINDING_ERROR = 0x0111;
+  /** A Binding indication: no answer; ICE's keep-alive. */
+  public static final int BINDING_INDICATION = 0x0011;
 
   public static final int MAPPED_ADDRESS = 0x0001;
+  /** RFC 5780: flags 0x04 change IP, 0x02 change port. */
+  public static final int CHANGE_REQUEST = 0x0003;
+  public static final int UNKNOWN_ATTRIBUTES = 0x000A;
+  /** RFC 5780: bytes to pad the message with, which the response echoes (path MTU tests). */
+  public static final int PADDING = 0x0026;
+  /** RFC 5780: the port (at the sender's address) the response goes to. */
+  public static final int RESPONSE_PORT = 0x0027;
   public static final int USERNAME = 0x0006;
   public static final int MESSAGE_INTEGRITY = 0x0008;
   public static final int ERROR_CODE = 0x0009;
@@ -46,6 +55,19 @@ public record StunMessage(int type, Bytes transactionId, List<Attribute> attribu
   public static final int FINGERPRINT = 0x8028;
   public static final int ICE_CONTROLLED = 0x8029;
   public static final int ICE_CONTROLLING = 0x802A;
+  /** RFC 5780: the address the response was sent from. */
+  public static final int RESPONSE_ORIGIN = 0x802B;
+  /** RFC 5780: the address a CHANGE-REQUEST's answer would come from. */
+  public static final int OTHER_ADDRESS = 0x802C;
+  /**
+   * OpenVoIP's, comprehension-required: in a Binding request from one peer to another, the
+   * XOR-encoded address the success response goes to, instead of the sender (the "change IP
+   * and port" of RFC 5780 done by a second peer). docs/protocol.md, "STUN".
+   */
+  public static final int RESPONSE_TARGET = 0x7F01;
+
+  public static final int CHANGE_IP = 0x04;
+  public static final int CHANGE_PORT = 0x02;
 
   private static final int FINGERPRINT_XOR = 0x5354554E;
 
@@ -82,8 +104,82 @@ public record StunMessage(int type, Bytes transactionId, List<Attribute> attribu
    * clear, the magic cookie at bytes 4-7 (P2PP has its own cookie there).
    */
   public static boolean isStun(byte[] bytes) {
-    return bytes.length >= HEADER_LENGTH && (bytes[0] & 0xC0) == 0
-        && ByteBuffer.wrap(bytes, 4, 4).getInt() == MAGIC_COOKIE;
+    return bytes.length >= HEADER_LENGTH && (bytes[0] & 0xC0) == 0 && bytes[4] == 0x21
+        && bytes[5] == 0x12 && bytes[6] == (byte) 0xA4 && bytes[7] == 0x42;
+  }
+
+  /** The method (Binding is 1), without the class bits. */
+  public int method() {
+    return (type & 0x000F) | ((type & 0x00E0) >> 1) | ((type & 0x3E00) >> 2);
+  }
+
+  /** A request (class 00). */
+  public boolean isRequest() {
+    return (type & 0x0110) == 0x0000;
+  }
+
+  /** An indication (class 01). */
+  public boolean isIndication() {
+    return (type & 0x0110) == 0x0010;
+  }
+
+  /** A success (class 10) or error (class 11) response. */
+  public boolean isResponse() {
+    return (type & 0x0100) != 0;
+  }
+
+  /** An error response (class 11). */
+  public boolean isError() {
+    return (type & 0x0110) == 0x0110;
+  }
+
+  /** A new message of {@code type} with this transaction ID and no attributes. */
+  public StunMessage reply(int replyType) {
+    return new StunMessage(replyType, transactionId, List.of());
+  }
+
+  /** An ERROR-CODE value: class and number (for example 4 and 20 for 420) and a reason. */
+  public static Bytes errorCode(int code, String reason) {
+    byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+    return Bytes.of(ByteBuffer.allocate(4 + r.length).putShort((short) 0)
+        .put((byte) (code / 100)).put((byte) (code % 100)).put(r).array());
+  }
+
+  /** The code of an ERROR-CODE value (400, 420, ...), or -1 if it is too short. */
+  public static int errorCodeOf(Bytes value) {
+    if (value.length() < 4) {
+      return -1;
+    }
+    return (value.get(2) & 0x07) * 100 + (value.get(3) & 0xFF);
+  }
+
+  /** The reason phrase of an ERROR-CODE value. */
+  public static String errorReasonOf(Bytes value) {
+    byte[] v = value.toByteArray();
+    return v.length <= 4 ? "" : new String(v, 4, v.length - 4, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A MAPPED-ADDRESS, OTHER-ADDRESS or RESPONSE-ORIGIN value: reserved byte, family (1 IPv4,
+   * 2 IPv6), port, address, none of them XORed.
+   */
+  public static Bytes plainAddress(Endpoint e) {
+    byte[] addr = e.address().octets().toByteArray();
+    return Bytes.of(ByteBuffer.allocate(4 + addr.length).put((byte) 0)
+        .put((byte) (addr.length == 4 ? 1 : 2)).putShort((short) e.port()).put(addr).array());
+  }
+
+  /** The endpoint a MAPPED-ADDRESS-style value names. */
+  public static Endpoint fromPlainAddress(Bytes value) throws MalformedStunException {
+    byte[] v = value.toByteArray();
+    int family = v.length >= 4 ? v[1] : 0;
+    int n = family == 1 ? 4 : family == 2 ? 16 : -1;
+    if (n < 0 || v.length != 4 + n) {
+      throw new MalformedStunException("an address of family " + family + " and " + v.length
+          + " bytes");
+    }
+    return new Endpoint(new IpAddress(Bytes.of(Arrays.copyOfRange(v, 4, 4 + n))),
+        ((v[2] & 0xFF) << 8) | (v[3] & 0xFF));
   }
 
   /** Decodes one message that fills {@code bytes} exactly. */

@@ -10,6 +10,7 @@ import org.openvoip.p2pp.env.PacketReceiver;
 import org.openvoip.p2pp.env.TimerTask;
 import org.openvoip.p2pp.env.Env;
 import org.openvoip.p2pp.env.Transport;
+import org.openvoip.p2pp.stun.StunMessage;
 import org.openvoip.p2pp.security.Refusal;
 import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.Header;
@@ -118,6 +119,7 @@ public final class TransactionLayer implements PacketReceiver {
   /** The request being delivered to the handler right now, so respond() can piggyback the ACK. */
   private Served delivering;
   private RttSink rttSink = (peer, millis) -> {};
+  private java.util.function.BiConsumer<byte[], Endpoint> stun;
 
   /**
    * @param ownId this node's ID, the Response-ID of its responses and ACKs
@@ -332,11 +334,28 @@ public final class TransactionLayer implements PacketReceiver {
     closed = true;
   }
 
+  /**
+   * Where STUN datagrams go (told from P2PP by the magic cookie at bytes 4-7, which the port
+   * shares): the node's {@link org.openvoip.p2pp.stun.StunAgent#onDatagram}. Without one they
+   * are counted and dropped.
+   */
+  public void stun(java.util.function.BiConsumer<byte[], Endpoint> agent) {
+    this.stun = agent;
+  }
+
   /** Bytes from the network: one datagram, or one frame of a stream. */
   @Override
   public void onBytes(byte[] bytes, Transport transport, Endpoint from) {
     if (closed) {
       counters.increment("drop.node-closed");
+      return;
+    }
+    if (StunMessage.isStun(bytes)) {
+      if (stun != null && !transport.reliable()) {
+        stun.accept(bytes, from);
+      } else {
+        counters.increment("drop.stun.not-served");
+      }
       return;
     }
     if (decoder.isBareAck(bytes) && matchedBareAck(bytes)) {

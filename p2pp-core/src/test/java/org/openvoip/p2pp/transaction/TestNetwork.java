@@ -25,9 +25,9 @@ public final class TestNetwork {
   public static final long LATENCY = 10;
 
   /** One packet on the wire. */
-  record Packet(long time, Endpoint from, Endpoint to, Transport transport, byte[] bytes,
+  public record Packet(long time, Endpoint from, Endpoint to, Transport transport, byte[] bytes,
       Message message, boolean dropped) {
-    Header header() {
+    public Header header() {
       return message.header();
     }
 
@@ -62,7 +62,7 @@ public final class TestNetwork {
   private Predicate<Packet> drop = p -> false;
 
   /** Packets for which {@code rule} is true are lost (they still appear in the log). */
-  void drop(Predicate<Packet> rule) {
+  public void drop(Predicate<Packet> rule) {
     this.drop = rule;
   }
 
