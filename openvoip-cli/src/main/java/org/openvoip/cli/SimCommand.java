@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "sim",
-    subcommands = CompareCommand.class,
+    subcommands = {CompareCommand.class, SimNatCommand.class},
     description = "Simulate an overlay of real P2PP nodes on a virtual network, with churn and"
         + " a lookup workload judged against ground truth. Same seed, same run. Progress goes"
         + " to stderr, the summary to stdout (with --json, its last line is one JSON object).")

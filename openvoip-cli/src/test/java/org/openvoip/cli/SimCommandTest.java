@@ -46,6 +46,26 @@ class SimCommandTest {
   }
 
   @Test
+  void simNatReportsHowPairsConnectAndRefusesABadMix() throws Exception {
+    OpenVoipCliTest.Result r = OpenVoipCliTest.run("sim", "nat", "--nodes", "30", "--pairs",
+        "100", "--mix", "open=0.5,symmetric=0.5", "--seed", "3", "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode json = new ObjectMapper().readTree(r.out());
+    assertThat(json.get("direct").asInt() + json.get("afterIce").asInt()
+        + json.get("relayOnly").asInt()).isEqualTo(100);
+    // Only symmetric meets symmetric without a way through; open pairs are always direct.
+    assertThat(json.get("byKinds").get("symmetric/symmetric").get("relayOnly").asInt())
+        .isPositive();
+    assertThat(json.get("byKinds").get("open/open").get("afterIce").asInt()).isZero();
+    assertThat(json.get("discoveryAgreed").asInt()).isEqualTo(30);
+    assertThat(r.err()).contains("discovering NATs", "100 of 100 pairs done");
+
+    OpenVoipCliTest.Result bad = OpenVoipCliTest.run("sim", "nat", "--mix", "open=0.3");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("the shares sum to 0.300, not 1");
+  }
+
+  @Test
   void churnOptionsTurnChurnOn() throws Exception {
     OpenVoipCliTest.Result r = OpenVoipCliTest.run("sim", "--nodes", "25", "--duration", "30s",
         "--session-median", "1m", "--churn-model", "pareto", "--leave-fraction", "0.5",
