@@ -26,6 +26,27 @@ final class Serving {
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile Endpoint bound;
 
+  /**
+   * Asks the bootstrap server and its partner peer what NAT this node sits behind (STUN, RFC
+   * 5780's tests), in the background, and prints the answer when it comes.
+   */
+  private static void reportNat(org.openvoip.p2pp.node.Node node,
+      org.openvoip.p2pp.env.Endpoint server, java.io.PrintWriter out) {
+    node.discoverNat(server, null).whenComplete((r, e) -> {
+      if (e != null) {
+        out.println("NAT discovery failed: " + NetSupport.describe(e));
+      } else if (!r.answered()) {
+        out.println("NAT discovery: " + server + " did not answer STUN (" + r.note() + ")");
+      } else {
+        out.printf("NAT discovery: %s, public address %s, %s%s%n", r.natType(), r.mapped(),
+            r.reachable() ? "reachable by any node"
+                : "NOT reachable by nodes it has not contacted: it needs ICE or a relay",
+            r.note().isEmpty() ? "" : " (" + r.note() + ")");
+      }
+      out.flush();
+    });
+  }
+
   /** The address the node listens on, once it has joined; null before. */
   Endpoint bound() {
     return bound;
@@ -87,6 +108,9 @@ final class Serving {
           node.node().id().hex(), node.localEndpoint(), secured == null ? "UDP and TCP"
               : "DTLS and TLS, " + secured.mode() + " as " + secured.identity().user(),
           config.overlay().algorithm());
+      if (config.bootstrap() != null) {
+        reportNat(node.node(), config.bootstrap(), out);
+      }
       Renewal renewal = secured == null ? null : Renewal.start(secured, dataDir, out, err);
       ScheduledExecutorService saver = null;
       if (storedFile != null) {

@@ -117,10 +117,28 @@ class NetworkCommandsTest {
       assertThat(json.get("NAT_type").asText()).isEqualTo("open internet");
       assertThat(json.get("reachable").asBoolean()).isTrue();
       assertThat(r.err()).startsWith("asking " + node.at());
+      // The node asked the bootstrap server the same, on its own port, after joining. The
+      // bootstrap server's only other peer was the node itself: no one to answer from elsewhere.
+      awaitOutput(node, "NAT discovery:");
+      assertThat(node.output()).contains("NAT discovery: no NAT (filtering unknown), public"
+          + " address " + node.at() + ", NOT reachable");
+      // A third node finds the bootstrap server with a partner, and the whole answer.
+      try (Running third = new Running("node", "--listen", "127.0.0.1:0", "--bootstrap",
+          boot.at(), "--data-dir", dir.resolve("n3").toString())) {
+        awaitOutput(third, "NAT discovery:");
+        assertThat(third.output()).contains("NAT discovery: open internet, public address "
+            + third.at() + ", reachable by any node");
+      }
     }
     OpenVoipCliTest.Result bad = run("stun", "no-port-here");
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("is not HOST:PORT");
+  }
+
+  private static void awaitOutput(Running r, String text) throws InterruptedException {
+    for (int i = 0; i < 300 && !r.output().contains(text); i++) {
+      Thread.sleep(50);
+    }
   }
 
   @Test

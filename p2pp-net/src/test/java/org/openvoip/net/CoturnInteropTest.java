@@ -153,7 +153,7 @@ class CoturnInteropTest {
     Agent a = agent();
     Agent b = agent();
     a.onLoop(() -> {
-      a.stun().partner(b::at);
+      a.stun().partner(from -> b.at());
       return null;
     });
     b.onLoop(() -> {

@@ -185,8 +185,8 @@ public final class NatExperiment {
     Member s2 = add("open", null);
     Endpoint s1At = net.endpoint(s1.node);
     Endpoint s2At = net.endpoint(s2.node);
-    s1.stun.partner(() -> s2At);
-    s2.stun.partner(() -> s1At);
+    s1.stun.partner(from -> s2At);
+    s2.stun.partner(from -> s1At);
     s1.stun.forwarders(e -> e.equals(s2At));
     s2.stun.forwarders(e -> e.equals(s1At));
     Map<String, Integer> byKind = new TreeMap<>();

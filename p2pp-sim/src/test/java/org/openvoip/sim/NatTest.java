@@ -42,7 +42,7 @@ class NatTest {
     StunAgent b = stunNode(null);
     Endpoint aAt = net.endpoint(0);
     Endpoint bAt = net.endpoint(1);
-    a.partner(() -> bAt);
+    a.partner(from -> bAt);
     b.forwarders(e -> e.equals(aAt));
     NatBox box = kind == null ? null
         : net.addNat(NatBox.Kind.ofLabel(kind), false, NatBox.DEFAULT_TIMEOUT_MILLIS);

@@ -134,14 +134,15 @@ final class Engine {
 
   /**
    * The node's STUN agent, made when first needed (most simulated nodes never see STUN). Its
-   * partner for NAT discovery is the node's first neighbor; it answers for partners it knows.
+   * partner for NAT discovery is its first neighbour other than the asking node; it answers for
+   * partners it knows.
    */
   StunAgent stun() {
     if (stun == null) {
       stun = new StunAgent(env, counters);
-      stun.partner(() -> {
+      stun.partner(from -> {
         for (PeerRef p : overlay.neighborTable()) {
-          if (!p.endpoint().equals(self.endpoint())) {
+          if (!p.endpoint().equals(self.endpoint()) && !p.endpoint().equals(from)) {
             return p.endpoint();
           }
         }

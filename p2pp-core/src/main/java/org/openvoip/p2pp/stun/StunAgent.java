@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.env.Endpoint;
 import org.openvoip.p2pp.env.Env;
@@ -138,7 +138,7 @@ public final class StunAgent {
   private final Env env;
   private final Counters counters;
   private final Map<Bytes, Pending> pending = new HashMap<>();
-  private Supplier<Endpoint> partner = () -> null;
+  private Function<Endpoint, Endpoint> partner = from -> null;
   private Predicate<Endpoint> forwarders = e -> false;
   private CheckResponder checks;
   private boolean closed;
@@ -149,10 +149,11 @@ public final class StunAgent {
   }
 
   /**
-   * The second peer of NAT behaviour discovery: named in OTHER-ADDRESS, and asked to answer
-   * CHANGE-REQUESTs. Null (the default) when there is none; then CHANGE-REQUEST gets 420.
+   * The second peer of NAT behaviour discovery for a client at the given address (never that
+   * client itself): named in OTHER-ADDRESS, and asked to answer its CHANGE-REQUESTs. Null (the
+   * default) when there is none; then CHANGE-REQUEST gets 420.
    */
-  public void partner(Supplier<Endpoint> partner) {
+  public void partner(Function<Endpoint, Endpoint> partner) {
     this.partner = partner;
   }
 
@@ -323,7 +324,7 @@ public final class StunAgent {
       return;
     }
     if (flags != 0) {
-      Endpoint other = partner.get();
+      Endpoint other = partner.apply(from);
       if ((flags & StunMessage.CHANGE_IP) == 0 || other == null || other.equals(from)) {
         // This port has no twin: only a second peer, at another address, can answer.
         counters.increment("stun.change-refused");
@@ -341,8 +342,8 @@ public final class StunAgent {
     counters.increment("stun.binding-answered");
     StunMessage answer = m.reply(StunMessage.BINDING_SUCCESS)
         .with(StunMessage.XOR_MAPPED_ADDRESS, StunMessage.xorAddress(from, m.transactionId()));
-    Endpoint other = partner.get();
-    if (other != null) {
+    Endpoint other = partner.apply(from);
+    if (other != null && !other.equals(from)) {
       answer = answer.with(StunMessage.OTHER_ADDRESS, StunMessage.plainAddress(other));
     }
     if (padding != null) {

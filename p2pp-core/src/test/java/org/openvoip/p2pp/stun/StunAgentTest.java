@@ -38,7 +38,7 @@ class StunAgentTest {
 
   @Test
   void aBindingRequestLearnsTheAddressItCameFromAndThePartner() throws Exception {
-    a.partner(() -> B);
+    a.partner(from -> B);
     CompletableFuture<StunAgent.Response> f = sendF(client, A, binding(client), null,
         StunAgent.Retransmit.RFC8489);
     net.runUntil(100);
@@ -74,7 +74,7 @@ class StunAgentTest {
 
   @Test
   void changeRequestIsAnsweredByThePartnerFromItsOwnAddress() throws Exception {
-    a.partner(() -> B);
+    a.partner(from -> B);
     b.forwarders(e -> e.equals(A));
     StunMessage m = binding(client).with(StunMessage.CHANGE_REQUEST,
         Bytes.of((byte) 0, (byte) 0, (byte) 0, (byte) 6));

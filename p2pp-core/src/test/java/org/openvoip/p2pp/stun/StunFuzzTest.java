@@ -54,7 +54,7 @@ class StunFuzzTest {
 
     List<byte[]> sent = new ArrayList<>();
     StunAgent agent = new StunAgent(env(sent), new Counters());
-    agent.partner(() -> PARTNER);
+    agent.partner(from -> PARTNER);
     agent.forwarders(e -> true);
     agent.onDatagram(input, FROM);
     for (byte[] out : sent) {
