@@ -103,6 +103,8 @@ final class Engine {
   /** The pending timer of each periodic task, cancelled on close. */
   private final List<Env.Timer[]> periodic = new ArrayList<>();
   private StunAgent stun;
+  private org.openvoip.p2pp.ice.IceSessions iceSessions;
+  private DirectLinks links;
 
   Engine(NodeConfig config, Env env, Consumer<State> stateListener) {
     this.config = config;
@@ -149,8 +151,24 @@ final class Engine {
         return null;
       });
       stun.forwarders(this::knowsPeerAt);
+      iceSessions = new org.openvoip.p2pp.ice.IceSessions(counters);
+      stun.checks(iceSessions);
     }
     return stun;
+  }
+
+  /** The node's ICE sessions, by ufrag: where its STUN agent hands connectivity checks. */
+  org.openvoip.p2pp.ice.IceSessions iceSessions() {
+    stun();
+    return iceSessions;
+  }
+
+  /** Connect and the direct paths ICE found, made when first needed. */
+  DirectLinks links() {
+    if (links == null) {
+      links = new DirectLinks(this);
+    }
+    return links;
   }
 
   /** Whether a peer of this node's tables sits at {@code e}. */
@@ -225,6 +243,9 @@ final class Engine {
     }
     closed = true;
     transactions.close();
+    if (links != null) {
+      links.close();
+    }
     if (stun != null) {
       stun.close();
     }
@@ -265,6 +286,9 @@ final class Engine {
    * without copying it again.
    */
   private List<WireObject> withSelf(List<? extends WireObject> objects) {
+    if (!objects.isEmpty() && objects.get(0) instanceof PeerInfo p && selfId.equals(p.id())) {
+      return List.copyOf(objects); // the caller's own Peer-Info for this node (Connect's)
+    }
     return Message.objects(selfInfo, objects);
   }
 
@@ -719,7 +743,7 @@ final class Engine {
   /** Requests routed through the overlay toward a key; all others are for the receiver. */
   static boolean isRouted(Message m) {
     return switch (m.header().method()) {
-      case LOOKUP_PEER, PUBLISH, LOOKUP_OBJECT, REMOVE_OBJECT -> true;
+      case LOOKUP_PEER, PUBLISH, LOOKUP_OBJECT, REMOVE_OBJECT, CONNECT -> true;
       case JOIN -> {
         RequestOptions o = m.first(RequestOptions.class);
         yield o == null || !o.neighborJoin();
@@ -738,6 +762,10 @@ final class Engine {
       case LOOKUP_PEER -> m.first(PLookup.class).peerIdA();
       case PUBLISH, REMOVE_OBJECT -> m.first(ResourceObject.class).resourceId().id();
       case LOOKUP_OBJECT -> m.first(RLookup.class).resourceId().id();
+      case CONNECT -> {
+        WireObject.IceParameters p = m.first(WireObject.IceParameters.class);
+        yield p == null ? null : p.targetId();
+      }
       default -> null;
     };
   }
@@ -1000,6 +1028,7 @@ final class Engine {
         out.add(neighborTableObject());
         yield new Answer(ResponseCode.OK, out);
       }
+      case CONNECT -> links().answer(m);
       case LOOKUP_PEER -> {
         PLookup q = m.first(PLookup.class);
         List<PeerRef> found = lookupPeerAnswer(q);

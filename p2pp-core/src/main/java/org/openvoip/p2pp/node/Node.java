@@ -122,7 +122,42 @@ public final class Node {
       Endpoint first, Endpoint second) {
     return call(f -> org.openvoip.p2pp.stun.NatDiscovery.run(engine.stun(),
         List.of(engine.self.endpoint()), first, second,
-        org.openvoip.p2pp.stun.StunAgent.Retransmit.QUICK, r -> complete(f, r)));
+        org.openvoip.p2pp.stun.StunAgent.Retransmit.QUICK, r -> {
+          if (r.answered()) {
+            engine.links().learnedMapping(r.mapped());
+          }
+          complete(f, r);
+        }));
+  }
+
+  /**
+   * Finds a direct path to the node {@code target} with ICE: a Connect routed to it through
+   * the overlay carries this node's candidates and ICE credentials, the answer carries the
+   * target's, and both run connectivity checks. Fails if no pair works (then a relay is
+   * needed). Candidates: this node's address, and the one {@link #discoverNat} found.
+   */
+  public CompletableFuture<Results.Connected> connect(Bytes target) {
+    if (target.length() != engine.oc.idLength()) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("the target has "
+          + target.length() + " bytes; this overlay uses " + engine.oc.idLength()));
+    }
+    return call(f -> {
+      if (engine.state() != Engine.State.JOINED) {
+        fail(f, ResponseCode.OVERLOADED, "the node has not joined (" + engine.state() + ")");
+        return;
+      }
+      engine.links().connect(target, new DirectLinks.Callback() {
+        @Override
+        public void onConnected(Results.Connected c) {
+          complete(f, c);
+        }
+
+        @Override
+        public void onFailure(int code, String reason) {
+          fail(f, code, reason);
+        }
+      });
+    });
   }
 
   // -------------------------------------------------------------------------- operations
@@ -305,6 +340,11 @@ public final class Node {
    */
   public CompletableFuture<Integer> restore(List<ResourceObject> objects) {
     return call(f -> complete(f, engine.restore(objects)));
+  }
+
+  /** The direct path ICE found to the node {@code id} (either side's Connect), or null. */
+  public CompletableFuture<Endpoint> pathTo(Bytes id) {
+    return call(f -> complete(f, engine.links().path(id)));
   }
 
   /** Whether this node is responsible for {@code key}; call on the node's thread. */

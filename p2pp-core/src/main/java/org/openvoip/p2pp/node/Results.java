@@ -29,4 +29,11 @@ public final class Results {
 
   /** A removal: whether the responsible peer had the object. */
   public record Removed(boolean existed, Route route) {}
+
+  /**
+   * A direct path ICE found to a node after Connect: the node and the address to send to, the
+   * kind of its candidate that worked (host, server-reflexive, peer-reflexive, relayed), and the
+   * route the Connect took.
+   */
+  public record Connected(PeerRef peer, String candidateType, Route route) {}
 }

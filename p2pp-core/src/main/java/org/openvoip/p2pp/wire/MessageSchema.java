@@ -117,7 +117,10 @@ public final class MessageSchema {
     def(Method.REPLICATE, List.of(peers(), rule(RESOURCE_OBJECT, 0, MANY)), peerOnly);
     def(Method.TRANSFER, List.of(peers(), rule(RESOURCE_OBJECT, 1, MANY)), peerOnly);
     def(Method.TUNNEL, List.of(opt(REQUEST_OPTIONS), peers(), one(RESOURCE_OBJECT)), peerOnly);
-    def(Method.CONNECT, List.of(opt(REQUEST_OPTIONS), peers()), peerOnly);
+    // The draft leaves Connect's ICE offer TBD: ICE-Parameters carries it (optional on the wire,
+    // so that a draft Connect decodes; a node answers one without it 400).
+    def(Method.CONNECT, List.of(opt(REQUEST_OPTIONS), peers(), opt(ICE_PARAMETERS)),
+        List.of(peers(), opt(ICE_PARAMETERS)));
     def(Method.GET_DIAGNOSTICS, List.of(opt(REQUEST_OPTIONS), peers(), opt(DIAGNOSTIC_OPTIONS)),
         List.of(peers(), opt(TIME_WINDOW), opt(CONNECTIONS), opt(NODE_RESOURCE_UTILIZATION),
             opt(MESSAGES_RECEIVED), opt(AS_NUMBER)));

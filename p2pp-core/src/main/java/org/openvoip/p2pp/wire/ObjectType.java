@@ -45,7 +45,12 @@ public enum ObjectType {
    * Extension: the overlay configuration signed by its certificate authority
    * (security.OverlayDocument), in Enroll and Authenticate answers. Opaque here.
    */
-  OVERLAY_DOCUMENT(67, "Overlay-Document");
+  OVERLAY_DOCUMENT(67, "Overlay-Document"),
+  /**
+   * Extension: Connect's ICE offer and answer: the node the Connect is for, and the sender's ICE
+   * credentials (ufrag and password); the candidates are the Peer-Info's Address-Info.
+   */
+  ICE_PARAMETERS(68, "ICE-Parameters");
 
   private static final ObjectType[] BY_CODE = new ObjectType[256];
 

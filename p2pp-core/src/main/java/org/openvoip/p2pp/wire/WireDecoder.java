@@ -824,9 +824,46 @@ public final class WireDecoder {
           return readDataEntry(type, len);
         case OVERLAY_DOCUMENT:
           return new OverlayDocumentObject(bytes(len));
+        case ICE_PARAMETERS:
+          return readIceParameters(type, len);
         default:
           throw new AssertionError(type);
       }
+    }
+
+    private IceParameters readIceParameters(ObjectType type, int len)
+        throws MalformedMessageException {
+      int end = pos + len;
+      String[] parts = new String[2];
+      Bytes target = null;
+      for (int i = 0; i < 3; i++) {
+        if (pos >= end) {
+          throw malformed(type, "is cut short: it holds target ID, ufrag and password, each"
+              + " with a length byte");
+        }
+        int n = u8();
+        if (n > end - pos) {
+          throw malformed(type, "says " + n + " bytes; " + (end - pos) + " are left");
+        }
+        if (i == 0) {
+          if (n == 0) {
+            throw malformed(type, "has an empty target ID");
+          }
+          target = bytes(n);
+        } else {
+          byte[] b = new byte[n];
+          System.arraycopy(buf, advance(n), b, 0, n);
+          parts[i - 1] = new String(b, StandardCharsets.ISO_8859_1);
+          if (!IceParameters.iceChars(parts[i - 1], i == 1 ? 4 : 22)) {
+            throw malformed(type, (i == 1 ? "ufrag" : "password") + " is not " + (i == 1 ? 4
+                : 22) + "-255 ICE characters (A-Z a-z 0-9 + /)");
+          }
+        }
+      }
+      if (pos != end) {
+        throw malformed(type, "has " + (end - pos) + " bytes after the password");
+      }
+      return new IceParameters(target, parts[0], parts[1]);
     }
 
     private DataEntry readDataEntry(ObjectType type, int len) throws MalformedMessageException {

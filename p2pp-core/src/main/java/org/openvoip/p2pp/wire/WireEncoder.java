@@ -172,6 +172,8 @@ public final class WireEncoder {
       return p.value().length();
     } else if (o instanceof OverlayDocumentObject d) {
       return d.value().length();
+    } else if (o instanceof IceParameters i) {
+      return 3 + i.targetId().length() + i.ufrag().length() + i.password().length();
     } else if (o instanceof Connections || o instanceof NodeResourceUtilization) {
       return 6;
     } else if (o instanceof MessagesReceived m) {
@@ -370,6 +372,15 @@ public final class WireEncoder {
       p = put(w.value(), b, p);
     } else if (o instanceof OverlayDocumentObject d) {
       p = put(d.value(), b, p);
+    } else if (o instanceof IceParameters i) {
+      b[p++] = (byte) i.targetId().length();
+      p = put(i.targetId(), b, p);
+      for (String t : new String[] {i.ufrag(), i.password()}) {
+        b[p++] = (byte) t.length();
+        for (int k = 0; k < t.length(); k++) {
+          b[p++] = (byte) t.charAt(k);
+        }
+      }
     } else {
       throw new AssertionError(o.type());
     }

@@ -842,6 +842,47 @@ public sealed interface WireObject {
     }
   }
 
+  /**
+   * ICE-Parameters (extension 68): in a Connect request, the node it is for and the requester's
+   * ICE credentials; in the answer, the answering node and its credentials. Ufrag (4-255) and
+   * password (22-255) are ICE characters (A-Z a-z 0-9 + /).
+   */
+  record IceParameters(Bytes targetId, String ufrag, String password) implements WireObject {
+    public IceParameters {
+      requireLength(targetId, 1, 255, "ICE-Parameters target ID");
+      if (!iceChars(ufrag, 4) || !iceChars(password, 22)) {
+        throw new IllegalArgumentException("an ICE ufrag has 4-255 and a password 22-255 ICE"
+            + " characters (A-Z a-z 0-9 + /)");
+      }
+    }
+
+    /** Whether {@code s} has {@code min} to 255 ICE characters. */
+    public static boolean iceChars(String s, int min) {
+      if (s == null || s.length() < min || s.length() > 255) {
+        return false;
+      }
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+'
+            || c == '/')) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public ObjectType type() {
+      return ObjectType.ICE_PARAMETERS;
+    }
+
+    @Override
+    public String toString() {
+      return "IceParameters[target=" + targetId.hex() + ", ufrag=" + ufrag + ", password="
+          + password.length() + " chars]";
+    }
+  }
+
   /** Password (extension 65): the credential of Enroll and Authenticate, opaque octets. */
   record Password(Bytes value) implements WireObject {
     public Password {

@@ -115,7 +115,18 @@ final class RandomMessages {
       case PASSWORD -> new Password(bytes(rnd.nextInt(64)));
       case DATA_ENTRY -> dataEntry();
       case OVERLAY_DOCUMENT -> new OverlayDocumentObject(bytes(rnd.nextInt(300)));
+      case ICE_PARAMETERS -> new IceParameters(bytes(1 + rnd.nextInt(32)), iceText(4),
+          iceText(22));
     };
+  }
+
+  private String iceText(int min) {
+    String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    StringBuilder b = new StringBuilder();
+    for (int i = min + rnd.nextInt(20); i > 0; i--) {
+      b.append(chars.charAt(rnd.nextInt(chars.length())));
+    }
+    return b.toString();
   }
 
   private DataEntry dataEntry() {

@@ -165,6 +165,10 @@ public final class MessageJson {
       opaque(n, "value", p.value());
     } else if (o instanceof OverlayDocumentObject d) {
       opaque(n, "value", d.value());
+    } else if (o instanceof IceParameters i) {
+      n.put("targetId", i.targetId().hex());
+      n.put("ufrag", i.ufrag());
+      n.put("password", i.password());
     } else if (o instanceof DataEntry d) {
       n.put("model", DataEntry.modelName(d.model()));
       n.put("exists", d.exists());
@@ -363,6 +367,8 @@ public final class MessageJson {
         }), hex(n, "value", p));
         case PASSWORD -> new Password(opaqueIn(n, "value", p));
         case OVERLAY_DOCUMENT -> new OverlayDocumentObject(opaqueIn(n, "value", p));
+        case ICE_PARAMETERS -> new IceParameters(hex(n, "targetId", p), text(n, "ufrag", p),
+            text(n, "password", p));
         case DATA_ENTRY -> {
           int model = coded(n, "model", p, v -> switch (v.toLowerCase()) {
             case "single" -> DataEntry.SINGLE;
