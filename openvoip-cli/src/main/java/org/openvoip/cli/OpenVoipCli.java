@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       PutCommand.class,
       GetCommand.class,
       StunCommand.class,
+      RelayCommand.class,
       WireCommand.class,
       HelpCommand.class
     })

@@ -21,11 +21,13 @@ import org.openvoip.p2pp.env.Transport;
  * fingerprint readers throw nothing unchecked on any attribute; the agent, with a partner and
  * trusting every forwarder (so that every path is reachable), throws nothing, and whatever it
  * sends is well-formed STUN with a valid FINGERPRINT and at most 128 bytes longer than what it
- * got (an answer is never an amplifier).
+ * got (an answer is never an amplifier); and the relay's TURN server, given the same bytes from
+ * a client and from a peer, throws nothing and sends only well-formed STUN or ChannelData.
  */
 class StunFuzzTest {
   private static final Endpoint FROM = Endpoint.of("192.0.2.1", 5000);
   private static final Endpoint PARTNER = Endpoint.of("198.51.100.2", 7080);
+  private static final Endpoint RELAYED = Endpoint.of("203.0.113.5", 49152);
 
   @FuzzTest(maxDuration = "5m")
   void fuzzStun(byte[] input) {
@@ -52,6 +54,8 @@ class StunFuzzTest {
       StunMessage.fingerprintValid(input);
     }
 
+    turn(input);
+
     List<byte[]> sent = new ArrayList<>();
     StunAgent agent = new StunAgent(env(sent), new Counters());
     agent.partner(from -> PARTNER);
@@ -65,6 +69,58 @@ class StunFuzzTest {
         StunMessage.decode(out);
       } catch (StunMessage.MalformedStunException e) {
         throw new AssertionError("the agent sent malformed STUN: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * The relay's TURN server, open (no authentication) so that every path is reachable, with an
+   * allocation, a permission and a channel already in place: the input arrives from the client
+   * and from the peer. Whatever it sends is well-formed STUN or ChannelData.
+   */
+  private static void turn(byte[] input) {
+    List<byte[]> out = new ArrayList<>();
+    org.openvoip.p2pp.relay.TurnServer server = new org.openvoip.p2pp.relay.TurnServer(
+        env(new ArrayList<>()), new Counters(), org.openvoip.p2pp.relay.TurnServer.Config.of(
+            "fuzz", java.util.Map.of()), new org.openvoip.p2pp.relay.TurnServer.Ports() {
+              @Override
+              public Endpoint open(boolean even) {
+                return RELAYED;
+              }
+
+              @Override
+              public void close(Endpoint relayed) {}
+            }, new org.openvoip.p2pp.relay.TurnServer.Output() {
+              @Override
+              public void toClient(Endpoint client, byte[] b, int off, int len) {
+                out.add(java.util.Arrays.copyOfRange(b, off, off + len));
+              }
+
+              @Override
+              public void toPeer(Endpoint relayed, Endpoint peer, byte[] b, int off, int len) {
+                check(off >= 0 && off + len <= b.length, "a payload outside its array");
+              }
+            });
+    org.openvoip.p2pp.wire.Bytes tx = org.openvoip.p2pp.wire.Bytes.of(new byte[12]);
+    server.onClientDatagram(new StunMessage(0x0003, tx, List.of()).with(0x0019,
+        org.openvoip.p2pp.wire.Bytes.of((byte) 17, (byte) 0, (byte) 0, (byte) 0)).encode(), FROM);
+    server.onClientDatagram(new StunMessage(0x0009, tx, List.of()).with(0x000C,
+        org.openvoip.p2pp.wire.Bytes.of((byte) 0x40, (byte) 1, (byte) 0, (byte) 0))
+        .with(0x0012, StunMessage.xorAddress(PARTNER, tx)).encode(), FROM);
+    check(server.allocations() == 1, "the fuzz set-up allocates");
+    out.clear();
+    server.onClientDatagram(input, FROM);
+    server.onPeerDatagram(RELAYED, PARTNER, input);
+    for (byte[] b : out) {
+      if ((b[0] & 0xC0) == 0x40) {
+        check(b.length >= 4 && ((b[2] & 0xFF) << 8 | (b[3] & 0xFF)) == b.length - 4,
+            "ChannelData whose length is not its payload's");
+      } else {
+        try {
+          StunMessage.decode(b);
+        } catch (StunMessage.MalformedStunException e) {
+          throw new AssertionError("the relay sent malformed STUN: " + e.getMessage());
+        }
       }
     }
   }
