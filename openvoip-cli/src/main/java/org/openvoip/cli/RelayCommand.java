@@ -48,6 +48,14 @@ final class RelayCommand implements Callable<Integer> {
       + " allocate (repeatable). Without one, --open is needed.")
   List<String> users = List.of();
 
+  @Option(names = "--user-quota", defaultValue = "100", description = "Allocations one user may"
+      + " hold at once (default: ${DEFAULT-VALUE}).")
+  int userQuota;
+
+  @Option(names = "--max-allocations", defaultValue = "10000", description = "Allocations in"
+      + " all (default: ${DEFAULT-VALUE}).")
+  int maxAllocations;
+
   @Option(names = "--open", description = "Relay for anyone, without authentication: only on"
       + " a closed network or for tests.")
   boolean open;
@@ -81,7 +89,10 @@ final class RelayCommand implements Callable<Integer> {
     Counters counters = new Counters();
     NetRelay relay;
     try {
-      relay = NetRelay.start(group, listen, relayAt, TurnServer.Config.of(realm, u), counters);
+      TurnServer.Config base = TurnServer.Config.of(realm, u);
+      relay = NetRelay.start(group, listen, relayAt, new TurnServer.Config(realm, u,
+          maxAllocations, userQuota, base.defaultLifetimeSeconds(), base.maxLifetimeSeconds(),
+          base.nonceMillis()), counters);
     } catch (RuntimeException e) {
       group.shutdownGracefully();
       spec.commandLine().getErr().println("error: cannot listen on " + listen + ": "

@@ -29,10 +29,54 @@ import org.openvoip.p2pp.wire.IpAddress;
  * the media itself. Relayed ports are opened on {@code relayAddress} as allocations come.
  */
 public final class NetRelay implements AutoCloseable {
+  /** Socket buffers: bursts from many calls wait here rather than being dropped. */
+  private static final int BUFFER = 4 << 20;
+
   private final EventLoop loop;
   private final Counters counters;
   private final InetAddress relayAddress;
   private final Map<Endpoint, Channel> relayed = new HashMap<>();
+  private final Map<Endpoint, PeerSide> peerSides = new HashMap<>();
+  /** The fast data plane, mirrored from the server's state: by client address. */
+  private final Map<InetSocketAddress, Fast> fastByClient = new HashMap<>();
+  /** Channels written to while handling what one read brought, flushed once after it. */
+  private final java.util.ArrayList<Channel> dirty = new java.util.ArrayList<>();
+  private Counters.Counter toPeer;
+  private Counters.Counter toClient;
+
+  /**
+   * One allocation's forwarding state as the fast path needs it: Netty addresses, no parsing.
+   * Mirrored from {@link TurnServer} (the authority) through {@link TurnServer.DataPlane}.
+   */
+  private static final class Fast {
+    final InetSocketAddress client;
+    final Channel relayedChannel;
+    final Map<Integer, InetSocketAddress> channelPeer = new HashMap<>();
+    final Map<InetSocketAddress, Integer> peerChannel = new HashMap<>();
+    final Map<Integer, Long> channelUntil = new HashMap<>();
+    final Map<Long, Long> permittedUntil = new HashMap<>();
+
+    Fast(InetSocketAddress client, Channel relayedChannel) {
+      this.client = client;
+      this.relayedChannel = relayedChannel;
+    }
+
+    boolean permits(InetSocketAddress peer, long now) {
+      byte[] a = peer.getAddress().getAddress();
+      if (a.length != 4) {
+        return false;
+      }
+      long ip = ((a[0] & 0xFFL) << 24) | ((a[1] & 0xFF) << 16) | ((a[2] & 0xFF) << 8)
+          | (a[3] & 0xFF);
+      Long until = permittedUntil.get(ip);
+      return until != null && until > now;
+    }
+
+    boolean live(int channel, long now) {
+      Long until = channelUntil.get(channel);
+      return until != null && until > now;
+    }
+  }
   private Channel listen;
   private TurnServer server;
 
@@ -52,10 +96,16 @@ public final class NetRelay implements AutoCloseable {
     NetRelay r = new NetRelay(group.next(), counters,
         relayAddress != null ? relayAddress : at.getAddress());
     r.listen = new io.netty.bootstrap.Bootstrap().group(r.loop)
-        .channel(NioDatagramChannel.class).handler(r.new ClientSide()).bind(at).sync().channel();
+        .channel(NioDatagramChannel.class)
+        .option(io.netty.channel.ChannelOption.SO_RCVBUF, BUFFER)
+        .option(io.netty.channel.ChannelOption.SO_SNDBUF, BUFFER)
+        .handler(r.new ClientSide()).bind(at).sync().channel();
     try {
       r.loop.submit(() -> {
         r.server = new TurnServer(r.env(), counters, config, r.new Ports(), r.new Output());
+        r.server.mirror(r.new Mirror());
+        r.toPeer = counters.counter("turn.relayed-to-peer");
+        r.toClient = counters.counter("turn.relayed-to-client");
       }).get();
     } catch (ExecutionException e) {
       r.close();
@@ -128,15 +178,62 @@ public final class NetRelay implements AutoCloseable {
     return new InetSocketAddress(e.address().toInetAddress(), e.port());
   }
 
-  private final class ClientSide extends SimpleChannelInboundHandler<DatagramPacket> {
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
-      server.onClientDatagram(ByteBufUtil.getBytes(p.content()), endpoint(p.sender()));
+  private static long nowMillis() {
+    return System.nanoTime() / 1_000_000;
+  }
+
+  private void flushDirty() {
+    for (int i = 0; i < dirty.size(); i++) {
+      dirty.get(i).flush();
+    }
+    dirty.clear();
+  }
+
+  private void markDirty(Channel ch) {
+    if (!dirty.contains(ch)) {
+      dirty.add(ch);
     }
   }
 
+  /**
+   * The listening port. ChannelData on a live channel goes straight out of the relayed port
+   * (the payload is not copied); everything else goes to the server.
+   */
+  private final class ClientSide extends SimpleChannelInboundHandler<DatagramPacket> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
+      io.netty.buffer.ByteBuf b = p.content();
+      int n = b.readableBytes();
+      if (n >= 4 && (b.getByte(b.readerIndex()) & 0xC0) == 0x40) {
+        Fast f = fastByClient.get(p.sender());
+        int channel = b.getUnsignedShort(b.readerIndex());
+        int len = b.getUnsignedShort(b.readerIndex() + 2);
+        long now = nowMillis();
+        InetSocketAddress peer = f == null ? null : f.channelPeer.get(channel);
+        if (peer != null && len <= n - 4 && f.live(channel, now) && f.permits(peer, now)) {
+          toPeer.increment();
+          f.relayedChannel.writeAndFlush(new DatagramPacket(
+              b.retainedSlice(b.readerIndex() + 4, len), peer));
+          return;
+        }
+      }
+      server.onClientDatagram(ByteBufUtil.getBytes(b), endpoint(p.sender()));
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      flushDirty();
+      ctx.fireChannelReadComplete();
+    }
+  }
+
+  /**
+   * A relayed port. From a peer with a live channel, the datagram goes to the client as
+   * ChannelData straight away (one copy, into a pooled buffer); otherwise to the server.
+   */
   private final class PeerSide extends SimpleChannelInboundHandler<DatagramPacket> {
     private final Endpoint at;
+    Fast fast;
 
     PeerSide(Endpoint at) {
       this.at = at;
@@ -144,7 +241,74 @@ public final class NetRelay implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
-      server.onPeerDatagram(at, endpoint(p.sender()), ByteBufUtil.getBytes(p.content()));
+      Fast f = fast;
+      io.netty.buffer.ByteBuf b = p.content();
+      if (f != null) {
+        Integer channel = f.peerChannel.get(p.sender());
+        long now = nowMillis();
+        if (channel != null && b.readableBytes() <= 0xFFFF && f.live(channel, now)
+            && f.permits(p.sender(), now)) {
+          int len = b.readableBytes();
+          io.netty.buffer.ByteBuf out = ctx.alloc().directBuffer(4 + len);
+          out.writeShort(channel).writeShort(len).writeBytes(b, b.readerIndex(), len);
+          toClient.increment();
+          listen.writeAndFlush(new DatagramPacket(out, f.client));
+          return;
+        }
+      }
+      server.onPeerDatagram(at, endpoint(p.sender()), ByteBufUtil.getBytes(b));
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      flushDirty();
+      ctx.fireChannelReadComplete();
+    }
+  }
+
+  /** Keeps the fast path in step with the server. */
+  private final class Mirror implements TurnServer.DataPlane {
+    @Override
+    public void allocated(Endpoint client, Endpoint at) {
+      Fast f = new Fast(socket(client), relayed.get(at));
+      fastByClient.put(f.client, f);
+      PeerSide side = peerSides.get(at);
+      if (side != null) {
+        side.fast = f;
+      }
+    }
+
+    private Fast of(Endpoint at) {
+      PeerSide side = peerSides.get(at);
+      return side == null ? null : side.fast;
+    }
+
+    @Override
+    public void permitted(Endpoint at, long ipv4, long untilMillis) {
+      Fast f = of(at);
+      if (f != null) {
+        f.permittedUntil.put(ipv4, untilMillis);
+      }
+    }
+
+    @Override
+    public void channelBound(Endpoint at, int channel, Endpoint peer, long untilMillis) {
+      Fast f = of(at);
+      if (f != null) {
+        InetSocketAddress p = socket(peer);
+        f.channelPeer.put(channel, p);
+        f.peerChannel.put(p, channel);
+        f.channelUntil.put(channel, untilMillis);
+      }
+    }
+
+    @Override
+    public void released(Endpoint client, Endpoint at) {
+      fastByClient.remove(socket(client));
+      PeerSide side = peerSides.get(at);
+      if (side != null) {
+        side.fast = null;
+      }
     }
   }
 
@@ -158,6 +322,7 @@ public final class NetRelay implements AutoCloseable {
           jch = java.nio.channels.DatagramChannel.open(
               relayAddress.getAddress().length == 4 ? StandardProtocolFamily.INET
                   : StandardProtocolFamily.INET6);
+          jch.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 256 << 10);
           jch.bind(new InetSocketAddress(relayAddress, 0));
           if (!even || ((InetSocketAddress) jch.getLocalAddress()).getPort() % 2 == 0) {
             break;
@@ -171,9 +336,11 @@ public final class NetRelay implements AutoCloseable {
         }
         NioDatagramChannel ch = new NioDatagramChannel(jch);
         Endpoint at = endpoint((InetSocketAddress) jch.getLocalAddress());
-        ch.pipeline().addLast(new PeerSide(at));
+        PeerSide side = new PeerSide(at);
+        ch.pipeline().addLast(side);
         loop.register(ch);
         relayed.put(at, ch);
+        peerSides.put(at, side);
         return at;
       } catch (IOException e) {
         counters.increment("net.relay-port-failed");
@@ -183,6 +350,7 @@ public final class NetRelay implements AutoCloseable {
 
     @Override
     public void close(Endpoint at) {
+      peerSides.remove(at);
       Channel ch = relayed.remove(at);
       if (ch != null) {
         ch.close();

@@ -74,6 +74,35 @@ public final class TurnServer {
   }
 
   /**
+   * What a runtime with a faster data plane of its own mirrors: every change to an allocation's
+   * forwarding state, on the server's thread. Times are {@link Env#now()} milliseconds. The
+   * server stays the authority; datagrams the mirror cannot forward go to it as usual.
+   */
+  public interface DataPlane {
+    void allocated(Endpoint client, Endpoint relayed);
+
+    void permitted(Endpoint relayed, long ipv4, long untilMillis);
+
+    void channelBound(Endpoint relayed, int channel, Endpoint peer, long untilMillis);
+
+    void released(Endpoint client, Endpoint relayed);
+  }
+
+  private static final DataPlane NO_MIRROR = new DataPlane() {
+    @Override
+    public void allocated(Endpoint client, Endpoint relayed) {}
+
+    @Override
+    public void permitted(Endpoint relayed, long ipv4, long untilMillis) {}
+
+    @Override
+    public void channelBound(Endpoint relayed, int channel, Endpoint peer, long untilMillis) {}
+
+    @Override
+    public void released(Endpoint client, Endpoint relayed) {}
+  };
+
+  /**
    * @param users user name to password; empty means no authentication (an open relay: only
    *     for tests and closed networks)
    */
@@ -121,6 +150,7 @@ public final class TurnServer {
   private final byte[] nonceSecret = new byte[16];
   private final Counters.Counter relayedToPeer;
   private final Counters.Counter relayedToClient;
+  private DataPlane mirror = NO_MIRROR;
 
   public TurnServer(Env env, Counters counters, Config config, Ports ports, Output out) {
     this.env = env;
@@ -144,6 +174,11 @@ public final class TurnServer {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("this JVM has no MD5", e);
     }
+  }
+
+  /** Mirrors every change of forwarding state to {@code plane} from now on. */
+  public void mirror(DataPlane plane) {
+    this.mirror = plane;
   }
 
   /** Allocations alive now. */
@@ -206,7 +241,7 @@ public final class TurnServer {
       return;
     }
     Endpoint peer = a.channelPeer.get(channel);
-    if (peer == null || !permitted(a, peer)) {
+    if (peer == null || !permitted(a, peer) || a.channelExpiry.get(channel) <= env.now()) {
       counters.increment("drop.turn.channel-unbound");
       return;
     }
@@ -222,7 +257,7 @@ public final class TurnServer {
       return;
     }
     Integer channel = a.peerChannel.get(peer);
-    if (channel != null) {
+    if (channel != null && a.channelExpiry.get(channel) > env.now()) {
       byte[] cd = new byte[4 + b.length];
       cd[0] = (byte) (channel >>> 8);
       cd[1] = (byte) (int) channel;
@@ -353,6 +388,7 @@ public final class TurnServer {
     a = new Allocation(client, relayed, user);
     byClient.put(client, a);
     byRelayed.put(relayed, a);
+    mirror.allocated(client, relayed);
     if (user != null) {
       perUser.merge(user, 1, Integer::sum);
     }
@@ -418,6 +454,7 @@ public final class TurnServer {
         return;
       }
       a.permissions.put(peer.ipv4(), env.now() + PERMISSION_MILLIS);
+      mirror.permitted(a.relayed, peer.ipv4(), env.now() + PERMISSION_MILLIS);
       n++;
     }
     if (n == 0) {
@@ -461,6 +498,8 @@ public final class TurnServer {
     a.peerChannel.put(peer, channel);
     a.channelExpiry.put(channel, env.now() + CHANNEL_MILLIS);
     a.permissions.put(peer.ipv4(), env.now() + PERMISSION_MILLIS);
+    mirror.permitted(a.relayed, peer.ipv4(), env.now() + PERMISSION_MILLIS);
+    mirror.channelBound(a.relayed, channel, peer, env.now() + CHANNEL_MILLIS);
     counters.increment("turn.channels");
     reply(client, m.reply(0x0109), key);
   }
@@ -487,6 +526,7 @@ public final class TurnServer {
       if (a.timer != null) {
         a.timer.cancel();
       }
+      mirror.released(a.client, a.relayed);
       ports.close(a.relayed);
     }
   }
