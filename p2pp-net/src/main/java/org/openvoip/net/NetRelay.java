@@ -39,8 +39,6 @@ public final class NetRelay implements AutoCloseable {
   private final Map<Endpoint, PeerSide> peerSides = new HashMap<>();
   /** The fast data plane, mirrored from the server's state: by client address. */
   private final Map<InetSocketAddress, Fast> fastByClient = new HashMap<>();
-  /** Channels written to while handling what one read brought, flushed once after it. */
-  private final java.util.ArrayList<Channel> dirty = new java.util.ArrayList<>();
   private Counters.Counter toPeer;
   private Counters.Counter toClient;
 
@@ -182,19 +180,6 @@ public final class NetRelay implements AutoCloseable {
     return System.nanoTime() / 1_000_000;
   }
 
-  private void flushDirty() {
-    for (int i = 0; i < dirty.size(); i++) {
-      dirty.get(i).flush();
-    }
-    dirty.clear();
-  }
-
-  private void markDirty(Channel ch) {
-    if (!dirty.contains(ch)) {
-      dirty.add(ch);
-    }
-  }
-
   /**
    * The listening port. ChannelData on a live channel goes straight out of the relayed port
    * (the payload is not copied); everything else goes to the server.
@@ -218,12 +203,6 @@ public final class NetRelay implements AutoCloseable {
         }
       }
       server.onClientDatagram(ByteBufUtil.getBytes(b), endpoint(p.sender()));
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      flushDirty();
-      ctx.fireChannelReadComplete();
     }
   }
 
@@ -257,12 +236,6 @@ public final class NetRelay implements AutoCloseable {
         }
       }
       server.onPeerDatagram(at, endpoint(p.sender()), ByteBufUtil.getBytes(b));
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      flushDirty();
-      ctx.fireChannelReadComplete();
     }
   }
 
