@@ -99,14 +99,19 @@ final class RelayCommand implements Callable<Integer> {
           + NetSupport.describe(e));
       return 1;
     }
-    bound = relay.localEndpoint();
     spec.commandLine().getOut().printf("relay listening on %s (TURN over UDP, realm %s, %s)%n",
         relay.localEndpoint(), realm, u.isEmpty() ? "OPEN: no authentication"
             : u.size() + " user" + (u.size() == 1 ? "" : "s"));
     spec.commandLine().getOut().flush();
+    bound = relay.localEndpoint();
     Thread hook = new Thread(stop::countDown);
     Runtime.getRuntime().addShutdownHook(hook);
     stop.await();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down: that is why we stop
+    }
     relay.close();
     group.shutdownGracefully().syncUninterruptibly();
     return 0;

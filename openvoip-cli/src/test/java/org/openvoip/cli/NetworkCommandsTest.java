@@ -135,6 +135,50 @@ class NetworkCommandsTest {
     assertThat(bad.err()).contains("is not HOST:PORT");
   }
 
+  /** `openvoip relay` starts a TURN relay, answers a Binding request, stops; bad options say why. */
+  @Test
+  void theRelayCommandServesTurnAndRefusesAnOpenRelayByAccident() throws Exception {
+    OpenVoipCliTest.Result noUser = run("relay", "--listen", "127.0.0.1:0");
+    assertThat(noUser.exit()).isEqualTo(2);
+    assertThat(noUser.err()).contains("give at least one --user NAME:PASSWORD, or --open");
+    OpenVoipCliTest.Result badUser = run("relay", "--listen", "127.0.0.1:0", "--user", "alice");
+    assertThat(badUser.exit()).isEqualTo(2);
+    assertThat(badUser.err()).contains("--user 'alice' is not NAME:PASSWORD");
+
+    CommandLine cli = OpenVoipCli.commandLine();
+    StringWriter out = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    RelayCommand cmd = (RelayCommand) cli.getSubcommands().get("relay").getCommand();
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    Thread t = new Thread(() -> exit.complete(cli.execute("relay", "--listen", "127.0.0.1:0",
+        "--user", "alice:secret")), "test-relay");
+    t.setDaemon(true);
+    t.start();
+    for (int i = 0; i < 300 && cmd.bound == null; i++) {
+      Thread.sleep(50);
+    }
+    assertThat(cmd.bound).isNotNull();
+    assertThat(out.toString()).startsWith("relay listening on " + cmd.bound
+        + " (TURN over UDP, realm openvoip, 1 user)");
+    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+      s.setSoTimeout(5000);
+      byte[] req = new org.openvoip.p2pp.stun.StunMessage(
+          org.openvoip.p2pp.stun.StunMessage.BINDING_REQUEST,
+          org.openvoip.p2pp.wire.Bytes.of(new byte[12]), java.util.List.of()).encode();
+      s.send(new java.net.DatagramPacket(req, req.length, InetAddress.getByName("127.0.0.1"),
+          cmd.bound.port()));
+      java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[1500], 1500);
+      s.receive(p);
+      // Unauthenticated, even a Binding request is challenged: 401 with a realm and a nonce.
+      org.openvoip.p2pp.stun.StunMessage answer = org.openvoip.p2pp.stun.StunMessage.decode(
+          java.util.Arrays.copyOf(p.getData(), p.getLength()));
+      assertThat(answer.isError()).isTrue();
+      assertThat(answer.attribute(0x0015)).isNotNull();
+    }
+    cmd.stop.countDown();
+    assertThat(exit.get(15, TimeUnit.SECONDS)).isZero();
+  }
+
   private static void awaitOutput(Running r, String text) throws InterruptedException {
     for (int i = 0; i < 300 && !r.output().contains(text); i++) {
       Thread.sleep(50);
