@@ -116,29 +116,7 @@ public final class NetRelay implements AutoCloseable {
   private org.openvoip.p2pp.env.Env env() {
     java.util.random.RandomGenerator random =
         new SplittableRandom(new java.security.SecureRandom().nextLong());
-    return new org.openvoip.p2pp.env.Env() {
-      @Override
-      public long now() {
-        return System.nanoTime() / 1_000_000;
-      }
-
-      @Override
-      public long epochMillis() {
-        return System.currentTimeMillis();
-      }
-
-      @Override
-      public Timer schedule(long delayMillis, Runnable task) {
-        java.util.concurrent.ScheduledFuture<?> f = loop.schedule(task, delayMillis,
-            java.util.concurrent.TimeUnit.MILLISECONDS);
-        return () -> f.cancel(false);
-      }
-
-      @Override
-      public java.util.random.RandomGenerator random() {
-        return random;
-      }
-
+    return new LoopEnv(loop, random) {
       @Override
       public void send(org.openvoip.p2pp.env.Transport t, Endpoint to, byte[] bytes) {
         throw new UnsupportedOperationException("the relay sends through its own channels");

@@ -23,8 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.openvoip.p2pp.env.Counters;
@@ -198,28 +196,7 @@ public final class NetTransport implements AutoCloseable {
 
   /** An {@link Env} on this transport: its event loop's timers and the monotonic clock. */
   public Env env(RandomGenerator random) {
-    return new Env() {
-      @Override
-      public long now() {
-        return System.nanoTime() / 1_000_000;
-      }
-
-      @Override
-      public long epochMillis() {
-        return System.currentTimeMillis();
-      }
-
-      @Override
-      public Timer schedule(long delayMillis, Runnable task) {
-        ScheduledFuture<?> f = loop.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-        return () -> f.cancel(false);
-      }
-
-      @Override
-      public RandomGenerator random() {
-        return random;
-      }
-
+    return new LoopEnv(loop, random) {
       @Override
       public List<Bytes> linkIds(Transport transport, Endpoint from) {
         return deliveringIds != null && from.equals(deliveringFrom) ? deliveringIds : null;

@@ -128,17 +128,7 @@ class CoturnInteropTest {
     me.onLoop(() -> {
       me.stun().send(server, new StunMessage(StunMessage.BINDING_REQUEST,
           me.stun().newTransactionId(), List.of()), null, StunAgent.Retransmit.RFC8489,
-          new StunAgent.Callback() {
-            @Override
-            public void onResponse(StunAgent.Response response) {
-              answer.complete(response);
-            }
-
-            @Override
-            public void onFailure(StunAgent.StunFailure failure) {
-              answer.completeExceptionally(failure);
-            }
-          });
+          StunAgent.Callback.of(answer::complete, answer::completeExceptionally));
       return null;
     });
     StunAgent.Response plain = answer.get(30, TimeUnit.SECONDS);

@@ -280,24 +280,41 @@ public final class SimNetwork {
     }
     packetsSent++;
     src.bytesSent += bytes.length;
-    int from = src.node;
     int to = node(destination);
     Slot dst = to < 0 ? null : slots[to];
-    boolean lost = dst == null || !src.online || !dst.online
+    if (!survives(src, transport, bytes, to, dst == null || !dst.online)) {
+      return;
+    }
+    // No copy: senders and receivers never modify a sent array (Env#send).
+    sim.schedule(delayMillis(src, to), new Delivery(bytes, message, transport, src.endpoint,
+        dst));
+  }
+
+  /**
+   * Whether a packet from {@code src} toward {@code toKey} (a node's number, or a NAT's as -2
+   * minus its index) is lost, folded into the trace's fingerprint; lost ones are counted.
+   */
+  private boolean survives(Slot src, Transport transport, byte[] bytes, long toKey,
+      boolean unreachable) {
+    boolean lost = unreachable || !src.online
         || (!transport.reliable() && lossRate > 0 && lossRandom.nextDouble() < lossRate);
-    fingerprint = mix(fingerprint ^ sim.now() ^ ((long) from << 20) ^ ((long) to << 42)
+    fingerprint = mix(fingerprint ^ sim.now() ^ ((long) src.node << 20) ^ (toKey << 42)
         ^ transport.ordinal() ^ packetHash(bytes) * 0xFF51AFD7ED558CCDL ^ (lost ? 1 : 0));
     if (lost) {
       packetsLost++;
-      return;
     }
-    // A node busy with cryptography (Env#compute) sends when it is done. What arrives at a busy
-    // node is handled at once: the queue in front of its CPU is not modelled.
+    return !lost;
+  }
+
+  /**
+   * The latency from {@code src} to node {@code to}. A node busy with cryptography
+   * (Env#compute) sends when it is done; what arrives at a busy node is handled at once (the
+   * queue in front of its CPU is not modelled).
+   */
+  private long delayMillis(Slot src, int to) {
     long busy = src.busyUntilMicros - sim.now() * 1000;
     double cpu = busy > 0 ? busy / 1000.0 : 0;
-    long delay = Math.max(1, Math.round(latency.oneWayMillis(from, to) + cpu));
-    // No copy: senders and receivers never modify a sent array (Env#send).
-    sim.schedule(delay, new Delivery(bytes, message, transport, src.endpoint, dst));
+    return Math.max(1, Math.round(latency.oneWayMillis(src.node, to) + cpu));
   }
 
   /**
@@ -322,21 +339,12 @@ public final class SimNetwork {
     boolean unreachable = box == null
         ? dst == null || (dst.nat != null && dst.nat != src.nat)
         : box == src.nat && !box.hairpin();
-    int toKey = box != null ? -2 - box.index() : to;
-    boolean lost = unreachable || !src.online
-        || (!transport.reliable() && lossRate > 0 && lossRandom.nextDouble() < lossRate);
-    fingerprint = mix(fingerprint ^ sim.now() ^ ((long) src.node << 20) ^ ((long) toKey << 42)
-        ^ transport.ordinal() ^ packetHash(bytes) * 0xFF51AFD7ED558CCDL ^ (lost ? 1 : 0));
-    if (lost) {
-      packetsLost++;
+    if (!survives(src, transport, bytes, box != null ? -2 - box.index() : to, unreachable)) {
       return;
     }
-    long busy = src.busyUntilMicros - sim.now() * 1000;
-    double cpu = busy > 0 ? busy / 1000.0 : 0;
     // Through a NAT the latency is that of the two nodes' places, whatever the NAT decides.
-    int latencyTo = box != null ? Math.max(0, nodeBehind(box, destination.port(), src.node))
-        : to;
-    long delay = Math.max(1, Math.round(latency.oneWayMillis(src.node, latencyTo) + cpu));
+    long delay = delayMillis(src, box != null
+        ? Math.max(0, nodeBehind(box, destination.port(), src.node)) : to);
     Delivery d = new Delivery(bytes, message, transport, source, dst);
     d.box = box;
     d.port = destination.port();

@@ -164,17 +164,8 @@ class NatTest {
   private static CompletableFuture<StunAgent.Response> ask(StunAgent from, Endpoint to) {
     CompletableFuture<StunAgent.Response> f = new CompletableFuture<>();
     from.send(to, new StunMessage(StunMessage.BINDING_REQUEST, from.newTransactionId(),
-        List.of()), null, StunAgent.Retransmit.QUICK, new StunAgent.Callback() {
-          @Override
-          public void onResponse(StunAgent.Response response) {
-            f.complete(response);
-          }
-
-          @Override
-          public void onFailure(StunAgent.StunFailure failure) {
-            f.completeExceptionally(failure);
-          }
-        });
+        List.of()), null, StunAgent.Retransmit.QUICK,
+        StunAgent.Callback.of(f::complete, f::completeExceptionally));
     return f;
   }
 

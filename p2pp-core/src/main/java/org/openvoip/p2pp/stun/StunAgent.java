@@ -115,6 +115,22 @@ public final class StunAgent {
     void onResponse(Response response);
 
     void onFailure(StunFailure failure);
+
+    /** A callback of two functions: {@code Callback.of(f::complete, f::completeExceptionally)}. */
+    static Callback of(java.util.function.Consumer<Response> response,
+        java.util.function.Consumer<? super StunFailure> failure) {
+      return new Callback() {
+        @Override
+        public void onResponse(Response r) {
+          response.accept(r);
+        }
+
+        @Override
+        public void onFailure(StunFailure f) {
+          failure.accept(f);
+        }
+      };
+    }
   }
 
   /** Answers ICE connectivity checks: Binding requests with USERNAME. */

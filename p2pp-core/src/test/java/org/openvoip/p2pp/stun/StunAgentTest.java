@@ -161,17 +161,7 @@ class StunAgentTest {
       Endpoint to, StunMessage m, byte[] key, StunAgent.Retransmit r) {
     java.util.concurrent.CompletableFuture<StunAgent.Response> f =
         new java.util.concurrent.CompletableFuture<>();
-    agent.send(to, m, key, r, new StunAgent.Callback() {
-      @Override
-      public void onResponse(StunAgent.Response response) {
-        f.complete(response);
-      }
-
-      @Override
-      public void onFailure(StunAgent.StunFailure failure) {
-        f.completeExceptionally(failure);
-      }
-    });
+    agent.send(to, m, key, r, StunAgent.Callback.of(f::complete, f::completeExceptionally));
     return f;
   }
 
