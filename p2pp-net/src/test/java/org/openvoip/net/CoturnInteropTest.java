@@ -72,13 +72,19 @@ class CoturnInteropTest {
   }
 
   private int startCoturn() throws IOException {
+    return startCoturn("--no-auth");
+  }
+
+  private int startCoturn(String... auth) throws IOException {
     Path turnserver = SystemPeer.require("turnserver", "coturn");
     int port = freePortPair();
-    coturn = new ProcessBuilder(turnserver.toString(), "-n", "--listening-ip=127.0.0.1",
-        "--listening-ip=127.0.0.2", "--listening-port=" + port,
-        "--alt-listening-port=" + (port + 1), "--no-tls", "--no-dtls", "--no-cli", "--no-auth",
-        "--log-file=stdout", "--simple-log")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> cmd = new java.util.ArrayList<>(List.of(turnserver.toString(), "-n",
+        "--listening-ip=127.0.0.1", "--listening-ip=127.0.0.2", "--listening-port=" + port,
+        "--alt-listening-port=" + (port + 1), "--relay-ip=127.0.0.1", "--allow-loopback-peers",
+        "--no-tls", "--no-dtls", "--no-cli", "--log-file=stdout", "--simple-log"));
+    cmd.addAll(List.of(auth));
+    coturn = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     return port;
   }
 
@@ -135,6 +141,57 @@ class CoturnInteropTest {
     assertThat(plain.mapped()).isEqualTo(me.at());
     assertThat(StunMessage.fingerprintValid(plain.bytes())).isTrue();
     assertThat(me.counters().get("drop.stun.bad-fingerprint")).isZero();
+  }
+
+  /**
+   * Our TURN client on coturn: it allocates through coturn's long-term-credential challenge,
+   * binds a channel to a peer and relays both ways.
+   */
+  @Test
+  void ourTurnClientRelaysThroughCoturn() throws Exception {
+    int port = startCoturn("--lt-cred-mech", "--user=alice:secret", "--realm=test");
+    Counters counters = new Counters();
+    NetTransport t = NetTransport.bind(group, new InetSocketAddress("127.0.0.1", 0),
+        new WireDecoder(20), counters);
+    transports.add(t);
+    StunAgent stun = new StunAgent(t.env(new SplittableRandom(5)), counters);
+    java.util.concurrent.BlockingQueue<String> got =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    org.openvoip.p2pp.relay.TurnClient client = new org.openvoip.p2pp.relay.TurnClient(
+        t.env(new SplittableRandom(6)), stun, counters, Endpoint.of("127.0.0.1", port), "alice",
+        "secret", (peer, data, off, len) -> got.add(peer + " " + new String(data, off, len,
+            StandardCharsets.UTF_8)));
+    t.receiver((bytes, transport, from) -> {
+      if (!client.onDatagram(bytes, from)) {
+        stun.onDatagram(bytes, from);
+      }
+    });
+    CompletableFuture<org.openvoip.p2pp.relay.TurnClient.Allocated> allocated =
+        new CompletableFuture<>();
+    t.eventLoop().execute(() -> client.allocate(allocated::complete,
+        why -> allocated.completeExceptionally(new AssertionError(why))));
+    Endpoint relayed = allocated.get(30, TimeUnit.SECONDS).relayed();
+    assertThat(relayed.address()).isEqualTo(Endpoint.of("127.0.0.1", 1).address());
+    try (java.net.DatagramSocket peer = new java.net.DatagramSocket(0,
+        InetAddress.getByName("127.0.0.1"))) {
+      peer.setSoTimeout(10_000);
+      Endpoint peerAt = Endpoint.of("127.0.0.1", peer.getLocalPort());
+      CompletableFuture<Integer> bound = new CompletableFuture<>();
+      t.eventLoop().execute(() -> client.bind(peerAt, bound::complete,
+          why -> bound.completeExceptionally(new AssertionError(why))));
+      assertThat(bound.get(10, TimeUnit.SECONDS)).isEqualTo(0x4000);
+      t.eventLoop().execute(() -> client.send(peerAt, "to the peer".getBytes(
+          StandardCharsets.UTF_8)));
+      java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[1500], 1500);
+      peer.receive(p);
+      assertThat(new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8))
+          .isEqualTo("to the peer");
+      assertThat(p.getPort()).isEqualTo(relayed.port());
+      byte[] back = "to the client".getBytes(StandardCharsets.UTF_8);
+      peer.send(new java.net.DatagramPacket(back, back.length, p.getAddress(), p.getPort()));
+      assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo(peerAt + " to the client");
+    }
+    t.eventLoop().execute(client::release);
   }
 
   @Test

@@ -94,10 +94,21 @@ public final class StunAgent {
   public static final class StunFailure extends Exception {
     private static final long serialVersionUID = 1L;
     private final int code;
+    private final transient StunMessage answer;
 
     public StunFailure(int code, String message) {
+      this(code, message, null);
+    }
+
+    public StunFailure(int code, String message, StunMessage answer) {
       super(message);
       this.code = code;
+      this.answer = answer;
+    }
+
+    /** The error response, for its other attributes (TURN's REALM and NONCE); null if none. */
+    public StunMessage answer() {
+      return answer;
     }
 
     /** The error response's code (400, 401, 420, 487 ...), or 0 for a timeout. */
@@ -269,7 +280,7 @@ public final class StunAgent {
       counters.increment("drop.stun.response-unmatched");
       return;
     }
-    if (p.key != null && !StunMessage.integrityValid(bytes, p.key)) {
+    if (p.key != null && !StunMessage.integrityValid(bytes, p.key) && !challenge(m)) {
       counters.increment("drop.stun.bad-integrity");
       return;
     }
@@ -279,11 +290,24 @@ public final class StunAgent {
       String reason = e == null ? "no ERROR-CODE" : StunMessage.errorReasonOf(e.value());
       counters.increment("stun.error-responses");
       p.fail(new StunFailure(code <= 0 ? 400 : code, from + " answered " + code + " "
-          + reason));
+          + reason, m));
       return;
     }
     counters.increment("stun.responses");
     p.succeed(new Response(m, bytes, from));
+  }
+
+  /**
+   * A 401 or 438 without MESSAGE-INTEGRITY: a long-term-credential challenge (RFC 8489 9.2.4),
+   * which cannot be signed with credentials the server has just refused or found stale.
+   */
+  private static boolean challenge(StunMessage m) {
+    if (!m.isError() || m.attribute(StunMessage.MESSAGE_INTEGRITY) != null) {
+      return false;
+    }
+    StunMessage.Attribute e = m.attribute(StunMessage.ERROR_CODE);
+    int code = e == null ? -1 : StunMessage.errorCodeOf(e.value());
+    return code == 401 || code == 438;
   }
 
   private void onRequest(StunMessage m, byte[] bytes, Endpoint from) {
