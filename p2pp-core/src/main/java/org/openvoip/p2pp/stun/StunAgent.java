@@ -298,11 +298,13 @@ public final class StunAgent {
   }
 
   /**
-   * A 401 or 438 without MESSAGE-INTEGRITY: a long-term-credential challenge (RFC 8489 9.2.4),
-   * which cannot be signed with credentials the server has just refused or found stale.
+   * A 401 or 438 with a NONCE and without MESSAGE-INTEGRITY: a long-term-credential challenge
+   * (RFC 8489 9.2.4), which cannot be signed with credentials the server has just refused or
+   * found stale. Short-term credentials (ICE) have no nonce: there, an unsigned answer is dropped.
    */
   private static boolean challenge(StunMessage m) {
-    if (!m.isError() || m.attribute(StunMessage.MESSAGE_INTEGRITY) != null) {
+    if (!m.isError() || m.attribute(StunMessage.MESSAGE_INTEGRITY) != null
+        || m.attribute(0x0015) == null) { // NONCE
       return false;
     }
     StunMessage.Attribute e = m.attribute(StunMessage.ERROR_CODE);
