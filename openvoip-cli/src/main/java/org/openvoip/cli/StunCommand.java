@@ -34,8 +34,9 @@ import picocli.CommandLine.Spec;
     name = "stun",
     description = {
       "Find out what NAT this machine sits behind, by asking STUN servers: any OpenVoIP peer's",
-      "P2PP port, or a STUN server such as coturn. With one SERVER, the second one is the",
-      "server's OTHER-ADDRESS (a peer names its partner peer); or give it as SECOND.",
+      "P2PP port, or a STUN server such as coturn. The filtering test is answered from the",
+      "first server's OTHER-ADDRESS (a peer names its partner peer); the mapping test asks a",
+      "SECOND server if given (better one that is not that partner), else the OTHER-ADDRESS.",
       "It tests, in the manner of RFC 5780, the mapping (does the public address depend on the",
       "destination?) and the filtering (does an unsolicited packet get in?)."
     },
@@ -48,11 +49,12 @@ final class StunCommand implements Callable<Integer> {
       description = "The first STUN server, HOST:PORT.")
   InetSocketAddress server;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "SECOND",
+  @Parameters(index = "1..*", arity = "0..*", paramLabel = "SECOND",
       converter = NetSupport.HostPortConverter.class,
-      description = "A second STUN server at another address (default: the first's"
-          + " OTHER-ADDRESS).")
-  InetSocketAddress second;
+      description = "Other STUN servers for the mapping test: the first that is not the first"
+          + " server's OTHER-ADDRESS is asked (default: the OTHER-ADDRESS). With peers, give"
+          + " two or more: the one that answered the filtering test is best avoided.")
+  List<InetSocketAddress> seconds = new ArrayList<>();
 
   @Option(names = "--bind", paramLabel = "HOST:PORT",
       converter = NetSupport.HostPortConverter.class,
@@ -87,8 +89,12 @@ final class StunCommand implements Callable<Integer> {
     spec.commandLine().getErr().printf("asking %s from %s (3 tests, each up to %.1f s) ...%n",
         NetSupport.endpoint(server), local, r.timeoutMillis() / 1000.0);
     CompletableFuture<NatDiscovery.Result> f = new CompletableFuture<>();
+    List<Endpoint> others = new ArrayList<>();
+    for (InetSocketAddress a : seconds) {
+      others.add(NetSupport.endpoint(a));
+    }
     t.eventLoop().execute(() -> NatDiscovery.run(agent, locals, NetSupport.endpoint(server),
-        second == null ? null : NetSupport.endpoint(second), r, f::complete));
+        others, r, f::complete));
     NatDiscovery.Result res;
     try {
       res = f.get(4 * r.timeoutMillis() + 5_000, TimeUnit.MILLISECONDS);

@@ -117,7 +117,7 @@ class CoturnInteropTest {
     // Coturn needs a moment to listen; the RFC's retransmissions wait for it.
     CompletableFuture<NatDiscovery.Result> f = new CompletableFuture<>();
     me.onLoop(() -> {
-      NatDiscovery.run(me.stun(), List.of(me.at()), server, null, StunAgent.Retransmit.RFC8489,
+      NatDiscovery.run(me.stun(), List.of(me.at()), server, List.of(), StunAgent.Retransmit.RFC8489,
           f::complete);
       return null;
     });

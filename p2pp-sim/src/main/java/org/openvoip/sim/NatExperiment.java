@@ -22,7 +22,8 @@ import org.openvoip.p2pp.wire.WireObject.Candidate;
  * measured by running the real STUN and ICE code over the simulator's NAT boxes ({@code
  * ./openvoip sim nat}).
  *
- * <p>Two public peers serve STUN (each the other's partner). Every other node sits behind a NAT
+ * <p>Three public peers serve STUN: two that are each other's partner (the filtering test) and
+ * a third for the mapping test. Every other node sits behind a NAT
  * of its own, drawn from the mix, or has a public address ("open"). Each node first runs NAT
  * discovery against the peers (which also gives its server-reflexive address) and keeps its
  * mapping alive with a Binding request every 25 s, as a client does with its peer. Then pairs of
@@ -183,6 +184,8 @@ public final class NatExperiment {
     SplittableRandom r = new SplittableRandom(config.seed());
     Member s1 = add("open", null);
     Member s2 = add("open", null);
+    Member s3 = add("open", null);
+    Endpoint s3At = net.endpoint(s3.node);
     Endpoint s1At = net.endpoint(s1.node);
     Endpoint s2At = net.endpoint(s2.node);
     s1.stun.partner(from -> s2At);
@@ -200,11 +203,11 @@ public final class NatExperiment {
     progress.accept(String.format(Locale.ROOT, "%d nodes: %s; discovering NATs ...",
         config.nodes(), byKind));
 
-    List<Member> nodes = members.subList(2, members.size());
+    List<Member> nodes = members.subList(3, members.size());
     for (int i = 0; i < nodes.size(); i++) {
       Member m = nodes.get(i);
       sim.schedule(1 + i % 1000, () -> NatDiscovery.run(m.stun, List.of(net.endpoint(m.node)),
-          s1At, null, StunAgent.Retransmit.QUICK, res -> {
+          s1At, List.of(s3At), StunAgent.Retransmit.QUICK, res -> {
             m.discovery = res;
             m.mapped = res.mapped();
             refresh(m, s1At);

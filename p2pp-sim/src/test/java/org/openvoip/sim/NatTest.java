@@ -40,28 +40,56 @@ class NatTest {
       NatDiscovery.Filtering filtering, String name) {
     StunAgent a = stunNode(null);
     StunAgent b = stunNode(null);
+    stunNode(null);
     Endpoint aAt = net.endpoint(0);
     Endpoint bAt = net.endpoint(1);
+    Endpoint cAt = net.endpoint(2);
     a.partner(from -> bAt);
     b.forwarders(e -> e.equals(aAt));
     NatBox box = kind == null ? null
         : net.addNat(NatBox.Kind.ofLabel(kind), false, NatBox.DEFAULT_TIMEOUT_MILLIS);
     StunAgent client = stunNode(box);
     CompletableFuture<NatDiscovery.Result> f = new CompletableFuture<>();
-    NatDiscovery.run(client, List.of(net.endpoint(2)), aAt, null, StunAgent.Retransmit.QUICK,
-        f::complete);
+    // B answers the filtering test; C, a third peer, the mapping test.
+    NatDiscovery.run(client, List.of(net.endpoint(3)), aAt, List.of(aAt, bAt, cAt),
+        StunAgent.Retransmit.QUICK, f::complete);
     sim.runUntil(60_000);
     NatDiscovery.Result r = f.join();
     assertThat(r.mapping()).isEqualTo(mapping);
     assertThat(r.filtering()).isEqualTo(filtering);
     assertThat(r.natType()).isEqualTo(name);
-    assertThat(r.other()).isEqualTo(bAt);
+    assertThat(r.other()).isEqualTo(cAt);
     assertThat(r.reachable()).isEqualTo(kind == null || kind.equals("full-cone"));
     if (box != null) {
       assertThat(r.mapped().address()).isEqualTo(box.publicAddress());
     } else {
-      assertThat(r.mapped()).isEqualTo(net.endpoint(2));
+      assertThat(r.mapped()).isEqualTo(net.endpoint(3));
     }
+  }
+
+  /**
+   * With only the peer that answered the filtering test to compare mappings with, a changed
+   * mapping behind a filtering NAT proves nothing (a real NAT may have kept state for the
+   * dropped packet): it is reported unknown, with the advice to ask a third server.
+   */
+  @Test
+  void withOnlyTwoPeersASymmetricLookingMappingIsReportedUnknown() {
+    StunAgent a = stunNode(null);
+    StunAgent b = stunNode(null);
+    Endpoint aAt = net.endpoint(0);
+    Endpoint bAt = net.endpoint(1);
+    a.partner(from -> bAt);
+    b.forwarders(e -> e.equals(aAt));
+    NatBox box = net.addNat(NatBox.Kind.SYMMETRIC, false, NatBox.DEFAULT_TIMEOUT_MILLIS);
+    StunAgent client = stunNode(box);
+    CompletableFuture<NatDiscovery.Result> f = new CompletableFuture<>();
+    NatDiscovery.run(client, List.of(net.endpoint(2)), aAt, List.of(),
+        StunAgent.Retransmit.QUICK, f::complete);
+    sim.runUntil(60_000);
+    NatDiscovery.Result r = f.join();
+    assertThat(r.mapping()).isEqualTo(NatDiscovery.Mapping.UNKNOWN);
+    assertThat(r.note()).contains("ask a third server");
+    assertThat(r.natType()).isEqualTo("NAT of unknown mapping");
   }
 
   @Test
@@ -69,7 +97,7 @@ class NatTest {
     NatBox box = net.addNat(NatBox.Kind.PORT_RESTRICTED, false, NatBox.DEFAULT_TIMEOUT_MILLIS);
     StunAgent client = stunNode(box);
     CompletableFuture<NatDiscovery.Result> f = new CompletableFuture<>();
-    NatDiscovery.run(client, List.of(), Endpoint.of("100.64.99.99", SimNetwork.PORT), null,
+    NatDiscovery.run(client, List.of(), Endpoint.of("100.64.99.99", SimNetwork.PORT), List.of(),
         StunAgent.Retransmit.QUICK, f::complete);
     sim.runUntil(60_000);
     assertThat(f.join().answered()).isFalse();

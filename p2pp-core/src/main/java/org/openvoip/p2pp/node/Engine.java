@@ -171,6 +171,19 @@ final class Engine {
     return links;
   }
 
+  /** Up to {@code max} endpoints of peers in this node's tables, neighbours first. */
+  List<Endpoint> knownPeerEndpoints(int max) {
+    List<Endpoint> out = new ArrayList<>();
+    for (List<PeerRef> table : List.of(overlay.neighborTable(), overlay.routingTable())) {
+      for (PeerRef p : table) {
+        if (out.size() < max && !p.id().equals(selfId) && !out.contains(p.endpoint())) {
+          out.add(p.endpoint());
+        }
+      }
+    }
+    return out;
+  }
+
   /** Whether a peer of this node's tables sits at {@code e}. */
   private boolean knowsPeerAt(Endpoint e) {
     for (PeerRef p : overlay.neighborTable()) {

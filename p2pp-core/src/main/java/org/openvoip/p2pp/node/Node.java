@@ -115,13 +115,15 @@ public final class Node {
 
   /**
    * Finds out what NAT this node sits behind, asking {@code first} and then {@code second}
-   * (null: the peer {@code first} names as its partner), as {@link
+   * (null: another peer this node knows, else the one {@code first} names as its partner), as
+   * {@link
    * org.openvoip.p2pp.stun.NatDiscovery} describes.
    */
   public CompletableFuture<org.openvoip.p2pp.stun.NatDiscovery.Result> discoverNat(
       Endpoint first, Endpoint second) {
     return call(f -> org.openvoip.p2pp.stun.NatDiscovery.run(engine.stun(),
-        List.of(engine.self.endpoint()), first, second,
+        List.of(engine.self.endpoint()), first, second != null ? List.of(second)
+            : engine.knownPeerEndpoints(8),
         org.openvoip.p2pp.stun.StunAgent.Retransmit.QUICK, r -> {
           if (r.answered()) {
             engine.links().learnedMapping(r.mapped());

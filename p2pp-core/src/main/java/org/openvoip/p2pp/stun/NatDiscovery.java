@@ -16,9 +16,13 @@ import org.openvoip.p2pp.wire.Bytes;
  *       is answered from the second server, which this node has not yet sent anything to. If
  *       that answer gets in, anyone can reach the mapped address (endpoint-independent
  *       filtering); if it never arrives, only those the node has sent to can.
- *   <li>Mapping: a Binding request to the second server. The same mapped address as the first
- *       means an endpoint-independent mapping (a cone NAT); another one, a mapping that depends
- *       on the destination (a symmetric NAT), whose candidates another node cannot use.
+ *   <li>Mapping: a Binding request to a second server, best a third peer rather than the one
+ *       that answered the filtering test (a NAT that dropped that peer's unsolicited packet may
+ *       have kept state for it and map anew toward it; Linux masquerade does). The same mapped
+ *       address as the first means an endpoint-independent mapping (a cone NAT); another one, a
+ *       mapping that depends on the destination (a symmetric NAT), whose candidates another node
+ *       cannot use. Measured only against the filtering test's peer, a changed mapping is
+ *       reported unknown.
  * </ol>
  *
  * Runs on the node's thread through its {@link StunAgent}; no I/O of its own.
@@ -105,7 +109,18 @@ public final class NatDiscovery {
    */
   public static void run(StunAgent agent, List<Endpoint> locals, Endpoint first,
       Endpoint second, StunAgent.Retransmit retransmit, Consumer<Result> done) {
-    new Run(agent, locals, first, second, retransmit, done).start();
+    run(agent, locals, first, second == null ? List.of() : List.of(second), retransmit, done);
+  }
+
+  /**
+   * Runs the three tests, the mapping test against the first of {@code seconds} that is
+   * neither the first server nor its OTHER-ADDRESS (the peer that answered the filtering test,
+   * which a NAT may have seen send an unsolicited packet to this mapping), else against the
+   * OTHER-ADDRESS.
+   */
+  public static void run(StunAgent agent, List<Endpoint> locals, Endpoint first,
+      List<Endpoint> seconds, StunAgent.Retransmit retransmit, Consumer<Result> done) {
+    new Run(agent, locals, first, seconds, retransmit, done).start();
   }
 
   /** One discovery's steps, each started by the previous one's answer. */
@@ -113,7 +128,7 @@ public final class NatDiscovery {
     final StunAgent agent;
     final List<Endpoint> locals;
     final Endpoint first;
-    final Endpoint second;
+    final List<Endpoint> seconds;
     final StunAgent.Retransmit retransmit;
     final Consumer<Result> done;
     Endpoint mapped;
@@ -121,12 +136,12 @@ public final class NatDiscovery {
     Filtering filtering = Filtering.UNKNOWN;
     String note = "";
 
-    Run(StunAgent agent, List<Endpoint> locals, Endpoint first, Endpoint second,
+    Run(StunAgent agent, List<Endpoint> locals, Endpoint first, List<Endpoint> seconds,
         StunAgent.Retransmit retransmit, Consumer<Result> done) {
       this.agent = agent;
       this.locals = locals;
       this.first = first;
-      this.second = second;
+      this.seconds = List.copyOf(seconds);
       this.retransmit = retransmit;
       this.done = done;
     }
@@ -183,8 +198,18 @@ public final class NatDiscovery {
       });
     }
 
+    /** The mapping test's server: a given one that did not answer the filtering test. */
+    private Endpoint mappingServer() {
+      for (Endpoint e : seconds) {
+        if (!e.equals(first) && !e.equals(other)) {
+          return e;
+        }
+      }
+      return other != null ? other : seconds.isEmpty() ? null : seconds.get(0);
+    }
+
     void mappingTest() {
-      Endpoint partner = second != null ? second : other;
+      Endpoint partner = mappingServer();
       boolean noNat = locals.contains(mapped);
       if (partner == null) {
         finish(null, noNat ? Mapping.NONE : Mapping.UNKNOWN,
@@ -200,6 +225,16 @@ public final class NatDiscovery {
           } catch (StunMessage.MalformedStunException e) {
             finish(partner, noNat ? Mapping.NONE : Mapping.UNKNOWN,
                 "the second server's answer: " + e.getMessage());
+            return;
+          }
+          if (!mapped2.equals(mapped) && partner.equals(other)
+              && filtering == Filtering.ADDRESS_DEPENDENT_OR_STRICTER && !noNat) {
+            // The NAT dropped this server's unsolicited answer a moment ago and may have kept
+            // state for it, then chosen a new port toward the same server (Linux masquerade
+            // does): a different mapping here does not prove a symmetric NAT.
+            finish(partner, Mapping.UNKNOWN, "the mapping toward the peer whose unsolicited"
+                + " answer was just filtered differs, which a cone NAT may also do; ask a third"
+                + " server to tell");
             return;
           }
           finish(partner, noNat && locals.contains(mapped2) ? Mapping.NONE
@@ -219,7 +254,8 @@ public final class NatDiscovery {
     void finish(Endpoint partner, Mapping mapping, String more) {
       String n = note.isEmpty() ? more : more.isEmpty() ? note : note + "; " + more;
       done.accept(new Result(first, mapped, partner != null ? partner : other != null ? other
-          : second, mapping, mapped == null ? Filtering.UNKNOWN : filtering, n));
+          : seconds.isEmpty() ? null : seconds.get(0), mapping,
+          mapped == null ? Filtering.UNKNOWN : filtering, n));
     }
 
     void binding(Endpoint to, boolean change, StunAgent.Callback callback) {
