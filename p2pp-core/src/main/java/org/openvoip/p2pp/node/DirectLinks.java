@@ -2,7 +2,6 @@ package org.openvoip.p2pp.node;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.openvoip.p2pp.env.Endpoint;
@@ -27,7 +26,10 @@ import org.openvoip.p2pp.wire.WireObject.PeerInfo;
  * node's thread, with the engine.
  */
 final class DirectLinks {
-  /** ICE sessions a node answers at once; more Connects get 503. */
+  /**
+   * ICE sessions a node answers at once; when all are still checking, more Connects get 503,
+   * otherwise the oldest finished one makes room.
+   */
   static final int MAX_ANSWERING = 64;
 
   /** The end of a Connect, on the node's thread. */
@@ -38,7 +40,8 @@ final class DirectLinks {
   }
 
   private final Engine engine;
-  private final Map<Bytes, IceAgent> answering = new HashMap<>();
+  /** In the order they began, so that the oldest finished one makes room for a new one. */
+  private final Map<Bytes, IceAgent> answering = new java.util.LinkedHashMap<>();
   /** The sessions this node started, by target (a new Connect to the same node replaces one). */
   private final Map<Bytes, IceAgent> requested = new HashMap<>();
   private final Map<Bytes, Endpoint> paths = new HashMap<>();
@@ -75,17 +78,9 @@ final class DirectLinks {
 
   /** Starts a Connect to the node {@code target}. */
   void connect(Bytes target, Callback done) {
-    IceSessions sessions = engine.iceSessions();
-    IceAgent old = requested.remove(target);
-    if (old != null) {
-      sessions.remove(old);
-      old.close();
-    }
     IceAgent[] agent = new IceAgent[1];
     Results.Route[] route = new Results.Route[1];
-    agent[0] = new IceAgent(engine.env, engine.stun(), engine.counters,
-        IceAgent.Credentials.random(engine.env.random()), IceAgent.Role.CONTROLLING,
-        candidates(), new IceAgent.Listener() {
+    agent[0] = open(requested, target, IceAgent.Role.CONTROLLING, new IceAgent.Listener() {
           @Override
           public void onSelected(Endpoint remote, Candidate c) {
             paths.put(target, remote);
@@ -96,16 +91,12 @@ final class DirectLinks {
 
           @Override
           public void onFailed(String reason) {
-            requested.remove(target, agent[0]);
-            sessions.remove(agent[0]);
-            agent[0].close();
+            end(requested, target, agent[0]);
             engine.counters.increment("connect.ice-failed");
             done.onFailure(ResponseCode.TIMEOUT, "ICE found no path to " + target.hex() + ": "
                 + reason + "; a relay is needed");
           }
         });
-    sessions.add(agent[0]);
-    requested.put(target, agent[0]);
     IceAgent.Credentials mine = agent[0].localCredentials();
     List<WireObject> objects = List.of(selfWithCandidates(),
         new IceParameters(target, mine.ufrag(), mine.password()));
@@ -119,9 +110,7 @@ final class DirectLinks {
             PeerInfo info = response.first(PeerInfo.class);
             if (code != ResponseCode.OK || theirs == null || info == null
                 || info.addressInfo() == null || !target.equals(theirs.targetId())) {
-              requested.remove(target, agent[0]);
-              sessions.remove(agent[0]);
-              agent[0].close();
+              end(requested, target, agent[0]);
               ErrorInfo e = response.first(ErrorInfo.class);
               done.onFailure(code == ResponseCode.OK ? ResponseCode.BAD_REQUEST : code,
                   e != null ? e.reason() : "the answer to Connect carries no ICE answer");
@@ -134,9 +123,7 @@ final class DirectLinks {
 
           @Override
           public void onFailure(int code, String reason) {
-            requested.remove(target, agent[0]);
-            sessions.remove(agent[0]);
-            agent[0].close();
+            end(requested, target, agent[0]);
             done.onFailure(code, reason);
           }
         });
@@ -156,36 +143,30 @@ final class DirectLinks {
           + " here; this is " + engine.self.id().hex());
     }
     Bytes requester = from.id();
-    IceAgent old = answering.remove(requester);
+    IceAgent old = answering.get(requester);
     if (old != null) {
-      engine.iceSessions().remove(old);
-      old.close();
+      end(answering, requester, old);
     }
-    prune();
+    if (answering.size() >= MAX_ANSWERING) {
+      evictOldestCompleted();
+    }
     if (answering.size() >= MAX_ANSWERING) {
       engine.counters.increment("connect.refused-busy");
       return refuse(ResponseCode.OVERLOADED, "already in " + MAX_ANSWERING + " ICE sessions");
     }
-    IceSessions sessions = engine.iceSessions();
     IceAgent[] agent = new IceAgent[1];
-    agent[0] = new IceAgent(engine.env, engine.stun(), engine.counters,
-        IceAgent.Credentials.random(engine.env.random()), IceAgent.Role.CONTROLLED,
-        candidates(), new IceAgent.Listener() {
-          @Override
-          public void onSelected(Endpoint remote, Candidate c) {
-            paths.put(requester, remote);
-            engine.counters.increment("connect.paths-found");
-          }
+    agent[0] = open(answering, requester, IceAgent.Role.CONTROLLED, new IceAgent.Listener() {
+      @Override
+      public void onSelected(Endpoint remote, Candidate c) {
+        paths.put(requester, remote);
+        engine.counters.increment("connect.paths-found");
+      }
 
-          @Override
-          public void onFailed(String reason) {
-            answering.remove(requester, agent[0]);
-            sessions.remove(agent[0]);
-            agent[0].close();
-          }
-        });
-    answering.put(requester, agent[0]);
-    sessions.add(agent[0]);
+      @Override
+      public void onFailed(String reason) {
+        end(answering, requester, agent[0]);
+      }
+    });
     agent[0].start(new IceAgent.Credentials(theirs.ufrag(), theirs.password()),
         from.addressInfo().candidates());
     engine.counters.increment("connect.answered-here");
@@ -194,12 +175,40 @@ final class DirectLinks {
         new IceParameters(engine.self.id(), mine.ufrag(), mine.password())));
   }
 
-  /** Forgets sessions that ended. */
-  private void prune() {
-    for (Iterator<IceAgent> i = answering.values().iterator(); i.hasNext(); ) {
-      IceAgent a = i.next();
-      if (a.state() == IceAgent.State.FAILED || a.state() == IceAgent.State.CLOSED) {
-        i.remove();
+  /**
+   * A new ICE session with {@code peer}, in {@code byPeer} and in the node's sessions; an older
+   * one with the same peer is ended first.
+   */
+  private IceAgent open(Map<Bytes, IceAgent> byPeer, Bytes peer, IceAgent.Role role,
+      IceAgent.Listener listener) {
+    IceAgent old = byPeer.get(peer);
+    if (old != null) {
+      end(byPeer, peer, old);
+    }
+    IceAgent a = new IceAgent(engine.env, engine.stun(), engine.counters,
+        IceAgent.Credentials.random(engine.env.random()), role, candidates(), listener);
+    byPeer.put(peer, a);
+    engine.iceSessions().add(a);
+    return a;
+  }
+
+  /** Ends {@code a}, the session with {@code peer}: forgotten everywhere, closed. */
+  private void end(Map<Bytes, IceAgent> byPeer, Bytes peer, IceAgent a) {
+    byPeer.remove(peer, a);
+    engine.iceSessions().remove(a);
+    a.close();
+  }
+
+  /**
+   * Makes room for a new answering session by ending the oldest one that has finished its
+   * checks (its path stays known); sessions still checking are never cut short.
+   */
+  private void evictOldestCompleted() {
+    for (Map.Entry<Bytes, IceAgent> e : answering.entrySet()) {
+      if (e.getValue().state() == IceAgent.State.COMPLETED) {
+        end(answering, e.getKey(), e.getValue());
+        engine.counters.increment("connect.evicted-completed");
+        return;
       }
     }
   }
