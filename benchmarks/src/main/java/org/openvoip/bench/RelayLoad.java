@@ -17,7 +17,6 @@ import org.openvoip.p2pp.env.Endpoint;
 import org.openvoip.p2pp.relay.TurnServer;
 import org.openvoip.p2pp.stun.StunMessage;
 import org.openvoip.p2pp.wire.Bytes;
-import org.openvoip.p2pp.wire.IpAddress;
 
 /**
  * A load generator for TURN relays (ours, coturn, any RFC 8656 server over UDP): N calls, each two
@@ -333,9 +332,5 @@ public final class RelayLoad {
       return 0;
     }
     return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))] / 1000.0;
-  }
-
-  static Endpoint endpoint(InetSocketAddress a) {
-    return new Endpoint(new IpAddress(Bytes.of(a.getAddress().getAddress())), a.getPort());
   }
 }

@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import org.openvoip.p2pp.env.Counters;
 import org.openvoip.p2pp.env.Endpoint;
 import org.openvoip.p2pp.relay.TurnServer;
-import org.openvoip.p2pp.wire.Bytes;
 import org.openvoip.p2pp.wire.IpAddress;
 
 /**
@@ -52,7 +51,7 @@ public final class NetRelay implements AutoCloseable {
     final Map<Integer, InetSocketAddress> channelPeer = new HashMap<>();
     final Map<InetSocketAddress, Integer> peerChannel = new HashMap<>();
     final Map<Integer, Long> channelUntil = new HashMap<>();
-    final Map<Long, Long> permittedUntil = new HashMap<>();
+    final Map<InetAddress, Long> permittedUntil = new HashMap<>();
 
     Fast(InetSocketAddress client, Channel relayedChannel) {
       this.client = client;
@@ -60,13 +59,7 @@ public final class NetRelay implements AutoCloseable {
     }
 
     boolean permits(InetSocketAddress peer, long now) {
-      byte[] a = peer.getAddress().getAddress();
-      if (a.length != 4) {
-        return false;
-      }
-      long ip = ((a[0] & 0xFFL) << 24) | ((a[1] & 0xFF) << 16) | ((a[2] & 0xFF) << 8)
-          | (a[3] & 0xFF);
-      Long until = permittedUntil.get(ip);
+      Long until = permittedUntil.get(peer.getAddress());
       return until != null && until > now;
     }
 
@@ -133,11 +126,6 @@ public final class NetRelay implements AutoCloseable {
     return loop;
   }
 
-  /** Allocations alive; on the relay's loop. */
-  public int allocations() {
-    return server.allocations();
-  }
-
   @Override
   public void close() {
     if (server != null) {
@@ -146,8 +134,8 @@ public final class NetRelay implements AutoCloseable {
     listen.close().syncUninterruptibly();
   }
 
-  static Endpoint endpoint(InetSocketAddress a) {
-    return new Endpoint(new IpAddress(Bytes.of(a.getAddress().getAddress())), a.getPort());
+  private static Endpoint endpoint(InetSocketAddress a) {
+    return NetTransport.endpoint(a);
   }
 
   static InetSocketAddress socket(Endpoint e) {
@@ -238,7 +226,8 @@ public final class NetRelay implements AutoCloseable {
     public void permitted(Endpoint at, long ipv4, long untilMillis) {
       Fast f = of(at);
       if (f != null) {
-        f.permittedUntil.put(ipv4, untilMillis);
+        f.permittedUntil.put(IpAddress.of((byte) (ipv4 >>> 24), (byte) (ipv4 >>> 16),
+            (byte) (ipv4 >>> 8), (byte) ipv4).toInetAddress(), untilMillis);
       }
     }
 

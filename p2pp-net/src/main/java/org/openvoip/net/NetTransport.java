@@ -273,7 +273,8 @@ public final class NetTransport implements AutoCloseable {
     }
   }
 
-  private static Endpoint endpoint(InetSocketAddress a) {
+  /** The engine's form of a socket address. */
+  static Endpoint endpoint(InetSocketAddress a) {
     return new Endpoint(new IpAddress(Bytes.of(a.getAddress().getAddress())), a.getPort());
   }
 

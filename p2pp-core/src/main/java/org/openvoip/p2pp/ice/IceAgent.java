@@ -376,10 +376,8 @@ public final class IceAgent {
       if (nominating) {
         select(p);
       } else if (!anyNominating()) {
-        p.nominating = true;
+        p.nominating = true; // checked again, with USE-CANDIDATE, before anything else
         triggered.addFirst(p);
-        p.state = PairState.SUCCEEDED;
-        wake();
       }
     } else if (p.useCandidateReceived) {
       select(p);
@@ -544,9 +542,7 @@ public final class IceAgent {
   }
 
   private byte[] error(StunMessage request, int code, String reason) {
-    return request.reply(StunMessage.BINDING_ERROR)
-        .with(StunMessage.ERROR_CODE, StunMessage.errorCode(code, reason))
-        .withIntegrity(local.password().getBytes(StandardCharsets.UTF_8))
+    return request.errorReply(code, reason).withIntegrity(local.password().getBytes(StandardCharsets.UTF_8))
         .withFingerprint().encode();
   }
 

@@ -42,9 +42,7 @@ public final class IceSessions implements StunAgent.CheckResponder {
     IceAgent a = colon < 0 ? null : byUfrag.get(user.substring(0, colon));
     if (a == null) {
       counters.increment("drop.ice.unknown-ufrag");
-      return request.reply(StunMessage.BINDING_ERROR)
-          .with(StunMessage.ERROR_CODE, StunMessage.errorCode(401, "Unauthorized"))
-          .withFingerprint().encode();
+      return request.errorReply(401, "Unauthorized").withFingerprint().encode();
     }
     return a.onCheck(request, bytes, from);
   }

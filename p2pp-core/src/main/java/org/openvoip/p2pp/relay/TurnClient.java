@@ -90,7 +90,7 @@ public final class TurnClient {
             Endpoint mapped = m == null ? null
                 : StunMessage.fromXorAddress(m.value(), r.message().transactionId());
             StunMessage.Attribute l = r.message().attribute(TurnServer.LIFETIME);
-            long lifetime = l == null ? 600 : u32(l.value());
+            long lifetime = l == null ? 600 : TurnServer.readU32(l.value());
             allocated = new Allocated(relayed, mapped, lifetime);
             counters.increment("turn-client.allocated");
             scheduleRefresh(lifetime);
@@ -239,7 +239,7 @@ public final class TurnClient {
           Bytes.of((byte) 0, (byte) 0, (byte) 0x02, (byte) 0x58))), 2, r -> {
             StunMessage.Attribute l = r.message().attribute(TurnServer.LIFETIME);
             counters.increment("turn-client.refreshed");
-            scheduleRefresh(l == null ? 600 : u32(l.value()));
+            scheduleRefresh(l == null ? 600 : TurnServer.readU32(l.value()));
           }, w -> {
             allocated = null;
             listener.onLost("the refresh failed: " + w);
@@ -290,8 +290,4 @@ public final class TurnClient {
     });
   }
 
-  private static long u32(Bytes b) {
-    return ((b.get(0) & 0xFFL) << 24) | ((b.get(1) & 0xFF) << 16) | ((b.get(2) & 0xFF) << 8)
-        | (b.get(3) & 0xFF);
-  }
 }

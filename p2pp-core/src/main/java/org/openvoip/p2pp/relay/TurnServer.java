@@ -571,8 +571,7 @@ public final class TurnServer {
   }
 
   private static StunMessage error(StunMessage m, int code, String reason) {
-    return m.reply(0x0110 | m.method()).with(StunMessage.ERROR_CODE,
-        StunMessage.errorCode(code, reason));
+    return m.errorReply(code, reason);
   }
 
   private byte[] finish(StunMessage m, byte[] key) {
@@ -598,7 +597,8 @@ public final class TurnServer {
     return Bytes.of((byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v);
   }
 
-  private static long readU32(Bytes b) {
+  /** A 32-bit attribute value (LIFETIME), unsigned. */
+  static long readU32(Bytes b) {
     return ((b.get(0) & 0xFFL) << 24) | ((b.get(1) & 0xFF) << 16) | ((b.get(2) & 0xFF) << 8)
         | (b.get(3) & 0xFF);
   }

@@ -425,8 +425,7 @@ public final class StunAgent {
   }
 
   private static StunMessage error(StunMessage request, int code, String reason) {
-    return request.reply(StunMessage.BINDING_ERROR)
-        .with(StunMessage.ERROR_CODE, StunMessage.errorCode(code, reason))
+    return request.errorReply(code, reason)
         .with(StunMessage.SOFTWARE, StunMessage.text(SOFTWARE));
   }
 
@@ -436,10 +435,8 @@ public final class StunAgent {
       list[2 * i] = (byte) (types.get(i) >>> 8);
       list[2 * i + 1] = (byte) (int) types.get(i);
     }
-    return request.reply(StunMessage.BINDING_ERROR)
-        .with(StunMessage.ERROR_CODE, StunMessage.errorCode(420, "Unknown Attribute"))
-        .with(StunMessage.UNKNOWN_ATTRIBUTES, Bytes.of(list))
-        .with(StunMessage.SOFTWARE, StunMessage.text(SOFTWARE));
+    return error(request, 420, "Unknown Attribute")
+        .with(StunMessage.UNKNOWN_ATTRIBUTES, Bytes.of(list));
   }
 
   private void reply(Endpoint to, StunMessage answer) {

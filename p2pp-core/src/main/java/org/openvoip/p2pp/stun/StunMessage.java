@@ -138,6 +138,15 @@ public record StunMessage(int type, Bytes transactionId, List<Attribute> attribu
     return new StunMessage(replyType, transactionId, List.of());
   }
 
+  /**
+   * The error response to this request, of its own method (class bits 11), with an ERROR-CODE
+   * of {@code code} and {@code reason}; more attributes may follow.
+   */
+  public StunMessage errorReply(int code, String reason) {
+    return new StunMessage((type & ~0x0110) | 0x0110, transactionId, List.of())
+        .with(ERROR_CODE, errorCode(code, reason));
+  }
+
   /** An ERROR-CODE value: class and number (for example 4 and 20 for 420) and a reason. */
   public static Bytes errorCode(int code, String reason) {
     byte[] r = reason.getBytes(StandardCharsets.UTF_8);

@@ -61,12 +61,19 @@ class IceAgentTest {
   final Side a = new Side(A, 1);
   final Side b = new Side(B, 2);
 
-  @Test
-  void bothSidesSelectTheirHostCandidatesAndKeepThePathAlive() {
+  /** A controlling, B in {@code bRole}, each with its host candidate, both started. */
+  IceAgent[] startBoth(IceAgent.Role bRole) {
     IceAgent ia = a.session(IceAgent.Role.CONTROLLING, List.of(IceAgent.host(A)));
-    IceAgent ib = b.session(IceAgent.Role.CONTROLLED, List.of(IceAgent.host(B)));
+    IceAgent ib = b.session(bRole, List.of(IceAgent.host(B)));
     ia.start(ib.localCredentials(), ib.localCandidates());
     ib.start(ia.localCredentials(), ia.localCandidates());
+    return new IceAgent[] {ia, ib};
+  }
+
+  @Test
+  void bothSidesSelectTheirHostCandidatesAndKeepThePathAlive() {
+    IceAgent[] both = startBoth(IceAgent.Role.CONTROLLED);
+    IceAgent ia = both[0];
     net.runUntil(2_000);
     assertThat(a.selected).isEqualTo(B);
     assertThat(b.selected).isEqualTo(A);
@@ -80,10 +87,9 @@ class IceAgentTest {
 
   @Test
   void twoControllingSidesSettleTheirRolesByTieBreaker() {
-    IceAgent ia = a.session(IceAgent.Role.CONTROLLING, List.of(IceAgent.host(A)));
-    IceAgent ib = b.session(IceAgent.Role.CONTROLLING, List.of(IceAgent.host(B)));
-    ia.start(ib.localCredentials(), ib.localCandidates());
-    ib.start(ia.localCredentials(), ia.localCandidates());
+    IceAgent[] both = startBoth(IceAgent.Role.CONTROLLING);
+    IceAgent ia = both[0];
+    IceAgent ib = both[1];
     net.runUntil(5_000);
     assertThat(a.selected).isEqualTo(B);
     assertThat(b.selected).isEqualTo(A);
@@ -120,10 +126,7 @@ class IceAgentTest {
   @Test
   void whenNothingGetsThroughTheSessionFailsForARelay() {
     net.drop(p -> p.to().equals(B));
-    IceAgent ia = a.session(IceAgent.Role.CONTROLLING, List.of(IceAgent.host(A)));
-    IceAgent ib = b.session(IceAgent.Role.CONTROLLED, List.of(IceAgent.host(B)));
-    ia.start(ib.localCredentials(), ib.localCandidates());
-    ib.start(ia.localCredentials(), ia.localCandidates());
+    startBoth(IceAgent.Role.CONTROLLED);
     net.runUntil(IceAgent.TIMEOUT_MILLIS + 1_000);
     assertThat(a.selected).isNull();
     assertThat(a.failed).isNotNull();
